@@ -1,0 +1,195 @@
+"""Keep what the channels send: verbatim, versioned, idempotent; then resolve golden records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import Session
+
+from mdm import resolve
+from mdm.models import MATCHED_ENTITY_TYPES, Source, SourceRecord, SourceRecordVersion
+from mdm.records import schema_for, validate_record
+
+OUTCOMES = ("created", "updated", "unchanged", "rejected")
+ROUTING_FIELDS = ("source", "entity_type")
+
+
+@dataclass
+class RecordOutcome:
+    index: int
+    source_key: str | None
+    outcome: str
+    errors: dict[str, Any] | None = None
+    golden_id: str | None = None
+    version: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {key: value for key, value in self.__dict__.items() if value is not None}
+
+
+@dataclass
+class IngestSummary:
+    outcomes: list[RecordOutcome] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(OUTCOMES, 0)
+        for outcome in self.outcomes:
+            counts[outcome.outcome] += 1
+        return counts
+
+    @property
+    def rejected(self) -> list[RecordOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.outcome == "rejected"]
+
+    def extend(self, other: IngestSummary) -> None:
+        self.outcomes.extend(other.outcomes)
+
+
+@dataclass
+class _Incoming:
+    outcome: RecordOutcome
+    payload: dict[str, Any]
+    content_hash: str
+    updated_at: dt.datetime | None
+
+
+def ingest_records(session: Session, source: Source, entity_type: str,
+                   raw_records: Iterable[Any], *, now: dt.datetime,
+                   first_index: int = 0) -> IngestSummary:
+    """Store a chunk of raw records of one source and type, then resolve golden records.
+
+    Runs in the caller's transaction; the caller commits. Records in the chunk are applied in
+    order, so a key sent twice ends as its last content.
+    """
+    schema_for(entity_type)
+    summary = IngestSummary()
+    incoming: dict[str, _Incoming] = {}
+    for index, raw in enumerate(raw_records, start=first_index):
+        item = _prepare(raw, index, entity_type, source.name)
+        summary.outcomes.append(item.outcome)
+        if item.outcome.outcome != "rejected":
+            previous = incoming.get(item.outcome.source_key)
+            if previous is not None:
+                previous.outcome.outcome = "unchanged"
+            incoming[item.outcome.source_key] = item
+    if incoming:
+        changed = _store(session, source, entity_type, incoming, now)
+        if entity_type in MATCHED_ENTITY_TYPES and changed:
+            golden_ids = resolve.resolve_records(session, entity_type, changed, now=now)
+            for item in incoming.values():
+                item.outcome.golden_id = golden_ids.get(item.outcome.source_key)
+    return summary
+
+
+def _prepare(raw: Any, index: int, entity_type: str, source_name: str) -> _Incoming:
+    errors = validate_record(entity_type, raw, source_name)
+    source_key = raw.get("source_key") if isinstance(raw, Mapping) else None
+    source_key = source_key if isinstance(source_key, str) else None
+    if errors:
+        return _Incoming(RecordOutcome(index, source_key, "rejected", errors), {}, "", None)
+    payload = {key: value for key, value in raw.items() if key not in ROUTING_FIELDS}
+    return _Incoming(
+        RecordOutcome(index, source_key, "created"),
+        payload,
+        content_hash(payload),
+        parse_timestamp(payload.get("updated_at")),
+    )
+
+
+def content_hash(payload: Mapping[str, Any]) -> str:
+    """SHA-256 of the record's canonical JSON: equal content, equal hash."""
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse_timestamp(text: str | None) -> dt.datetime | None:
+    """A channel's ISO timestamp as aware UTC; naive values are taken as UTC."""
+    if not text:
+        return None
+    value = dt.datetime.fromisoformat(text.strip())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def _store(session: Session, source: Source, entity_type: str,
+           incoming: dict[str, _Incoming], now: dt.datetime) -> list[resolve.ChangedRecord]:
+    existing = _load_existing(session, source.id, entity_type, list(incoming))
+    new_rows, new_versions, updates, changed = [], [], [], []
+    for key, item in incoming.items():
+        stored = existing.get(key)
+        if stored is None:
+            record_id = uuid.uuid4()
+            version = 1
+            new_rows.append(_record_row(record_id, source.id, entity_type, key, item, now))
+        else:
+            record_id, stored_hash, stored_version, stored_updated_at = stored
+            if stored_hash == item.content_hash:
+                item.outcome.outcome = "unchanged"
+                item.outcome.version = stored_version
+                continue
+            if _is_stale(item.updated_at, stored_updated_at):
+                item.outcome.outcome = "rejected"
+                item.outcome.errors = {"updated_at": [
+                    f"Older than the stored version ({stored_updated_at.isoformat()})."
+                ]}
+                continue
+            version = stored_version + 1
+            item.outcome.outcome = "updated"
+            updates.append({"b_id": record_id, "payload": item.payload,
+                            "content_hash": item.content_hash, "version": version,
+                            "updated_at": item.updated_at, "received_at": now})
+        item.outcome.version = version
+        new_versions.append({"source_record_id": record_id, "version": version,
+                             "payload": item.payload, "content_hash": item.content_hash,
+                             "updated_at": item.updated_at, "received_at": now})
+        changed.append(resolve.ChangedRecord(record_id, key, source.name, item.payload,
+                                             item.updated_at or now))
+    _write(session, new_rows, new_versions, updates)
+    return changed
+
+
+def _is_stale(incoming: dt.datetime | None, stored: dt.datetime | None) -> bool:
+    return incoming is not None and stored is not None and incoming < stored
+
+
+def _record_row(record_id, source_id, entity_type, key, item: _Incoming, now) -> dict:
+    return {"id": record_id, "source_id": source_id, "entity_type": entity_type,
+            "source_key": key, "payload": item.payload, "content_hash": item.content_hash,
+            "version": 1, "updated_at": item.updated_at, "received_at": now}
+
+
+def _load_existing(session: Session, source_id: int, entity_type: str,
+                   keys: list[str]) -> dict[str, tuple]:
+    table = SourceRecord.__table__
+    rows = session.execute(
+        select(table.c.source_key, table.c.id, table.c.content_hash, table.c.version,
+               table.c.updated_at)
+        .where(table.c.source_id == source_id, table.c.entity_type == entity_type,
+               table.c.source_key.in_(keys))
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _write(session: Session, new_rows: list, new_versions: list, updates: list) -> None:
+    records = SourceRecord.__table__
+    if new_rows:
+        session.execute(insert(records), new_rows)
+    if updates:
+        session.execute(
+            update(records).where(records.c.id == bindparam("b_id")),
+            updates,
+            execution_options={"synchronize_session": False},
+        )
+    if new_versions:
+        session.execute(insert(SourceRecordVersion.__table__), new_versions)
+
+

@@ -1,0 +1,21 @@
+"""Typed SQLAlchemy models; every schema change ships as an Alembic migration."""
+
+from mdm.models.base import Base, utcnow
+from mdm.models.events import EVENT_TYPES, Event
+from mdm.models.golden import GoldenRecord, GoldenRecordVersion, Xref
+from mdm.models.records import (
+    ENTITY_TYPES,
+    MATCHED_ENTITY_TYPES,
+    MatchKey,
+    SourceRecord,
+    SourceRecordVersion,
+)
+from mdm.models.sources import ROLES, SCOPES, ApiKey, Source, User
+from mdm.models.stewardship import AuditEntry, MatchDecision, ReviewTask
+
+__all__ = [
+    "ENTITY_TYPES", "EVENT_TYPES", "MATCHED_ENTITY_TYPES", "ROLES", "SCOPES",
+    "ApiKey", "AuditEntry", "Base", "Event", "GoldenRecord", "GoldenRecordVersion",
+    "MatchDecision", "MatchKey", "ReviewTask", "Source", "SourceRecord", "SourceRecordVersion",
+    "User", "Xref", "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Publishing golden-record changes: the outbox, the change feed, relays."""

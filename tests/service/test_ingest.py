@@ -1,0 +1,180 @@
+"""Ingestion keeps records verbatim, versioned and idempotent, and links strong identifiers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from mdm import ingest, sources
+from mdm.models import (
+    Event,
+    GoldenRecord,
+    MatchDecision,
+    SourceRecord,
+    SourceRecordVersion,
+    Xref,
+)
+from tests.factories import make_customer, make_product
+
+
+@pytest.fixture
+def web_shop(session):
+    source = sources.add_source(session, "web_shop")
+    session.commit()
+    return source
+
+
+@pytest.fixture
+def pos_store(session):
+    source = sources.add_source(session, "pos_store")
+    session.commit()
+    return source
+
+
+def push(session, source, records, clock, entity_type="customer"):
+    summary = ingest.ingest_records(session, source, entity_type, records, now=clock())
+    session.commit()
+    return summary
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_new_record_is_created_with_its_golden_record(session, web_shop, clock):
+    summary = push(session, web_shop, [make_customer()], clock)
+    assert summary.counts["created"] == 1
+    record = session.scalar(select(SourceRecord))
+    assert record.payload["first_name"] == "Юлия"
+    assert record.version == 1
+    golden = session.get(GoldenRecord, record.id and session.scalar(select(Xref.golden_id)))
+    assert golden.attributes["last_name"] == "Иванова"
+    assert summary.outcomes[0].golden_id == str(golden.id)
+
+
+def test_pushing_the_same_content_again_changes_nothing_and_creates_no_event(
+        session, web_shop, clock):
+    push(session, web_shop, [make_customer()], clock)
+    events_before = count(session, Event)
+    clock.advance(hours=1)
+    summary = push(session, web_shop, [make_customer()], clock)
+    assert summary.counts == {"created": 0, "updated": 0, "unchanged": 1, "rejected": 0}
+    assert count(session, Event) == events_before
+    assert count(session, SourceRecordVersion) == 1
+
+
+def test_newer_content_for_the_same_key_makes_a_new_version(session, web_shop, clock):
+    push(session, web_shop, [make_customer()], clock)
+    clock.advance(days=1)
+    newer = make_customer(phone="+7 916 000-11-22", updated_at="2026-11-02T10:00:00+03:00")
+    summary = push(session, web_shop, [newer], clock)
+    assert summary.counts["updated"] == 1
+    record = session.scalar(select(SourceRecord))
+    assert record.version == 2
+    versions = session.scalars(select(SourceRecordVersion.payload)
+                               .order_by(SourceRecordVersion.version)).all()
+    assert [v["phone"] for v in versions] == ["+7 912 345-67-89", "+7 916 000-11-22"]
+    golden = session.scalar(select(GoldenRecord))
+    assert golden.attributes["phone"] == "+7 916 000-11-22"
+    assert golden.version == 2
+
+
+def test_an_older_update_is_rejected_and_the_stored_version_kept(session, web_shop, clock):
+    push(session, web_shop, [make_customer(updated_at="2026-11-02T10:00:00Z")], clock)
+    stale = make_customer(phone="+7 916 000-11-22", updated_at="2026-10-01T10:00:00Z")
+    summary = push(session, web_shop, [stale], clock)
+    assert summary.counts["rejected"] == 1
+    assert "updated_at" in summary.outcomes[0].errors
+    assert session.scalar(select(SourceRecord)).payload["phone"] == "+7 912 345-67-89"
+
+
+def test_a_batch_with_bad_records_stores_the_good_ones(session, web_shop, clock):
+    batch = [
+        make_customer(source_key="c-1"),
+        make_customer(source_key="c-2", email=["not", "a", "string"]),
+        {"first_name": "Без ключа"},
+        "not an object",
+        make_customer(source_key="c-3", updated_at="вчера"),
+        make_customer(source_key="c-4", email="pyotr@example.ru", phone=None),
+    ]
+    summary = push(session, web_shop, batch, clock)
+    assert [o.outcome for o in summary.outcomes] == [
+        "created", "rejected", "rejected", "rejected", "rejected", "created"]
+    assert "email" in summary.outcomes[1].errors
+    assert "source_key" in summary.outcomes[2].errors
+    assert "_record" in summary.outcomes[3].errors
+    assert "updated_at" in summary.outcomes[4].errors
+    assert sorted(session.scalars(select(SourceRecord.source_key))) == ["c-1", "c-4"]
+
+
+def test_a_record_naming_another_source_is_rejected(session, web_shop, clock):
+    summary = push(session, web_shop, [make_customer(source="pos_store")], clock)
+    assert summary.outcomes[0].errors == {"source": ["Must be 'web_shop', the pushing source."]}
+
+
+def test_unknown_fields_are_kept_verbatim(session, web_shop, clock):
+    push(session, web_shop, [make_customer(favourite_shop="Тверская, 12")], clock)
+    assert session.scalar(select(SourceRecord)).payload["favourite_shop"] == "Тверская, 12"
+
+
+def test_records_sharing_a_phone_in_other_formats_join_one_golden_record(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer()], clock)
+    cashier = make_customer(source_key="pos-77", first_name="ЮЛИЯ", last_name="ИВАНОВА",
+                            email=None, phone="8 (912) 345 67 89")
+    summary = push(session, pos_store, [cashier], clock)
+    assert count(session, GoldenRecord) == 1
+    golden = session.scalar(select(GoldenRecord))
+    assert summary.outcomes[0].golden_id == str(golden.id)
+    decision = session.scalar(select(MatchDecision))
+    assert decision.kind == "auto_link"
+    assert decision.explanation["keys"] == ["phone:+79123456789"]
+
+
+def test_a_record_bridging_two_golden_records_merges_them_and_the_older_id_survives(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer(source_key="c-1", phone=None)], clock)
+    older = session.scalar(select(GoldenRecord.id))
+    clock.advance(minutes=5)
+    push(session, web_shop, [make_customer(source_key="c-2", email=None)], clock)
+    assert count(session, GoldenRecord) == 2
+    clock.advance(minutes=5)
+    bridge = make_customer(source_key="pos-1")
+    push(session, pos_store, [bridge], clock)
+    active = session.scalars(select(GoldenRecord).where(GoldenRecord.status == "active")).all()
+    assert [g.id for g in active] == [older]
+    merged = session.scalar(select(GoldenRecord).where(GoldenRecord.status == "merged"))
+    assert merged.merged_into == older
+    assert set(session.scalars(select(Xref.golden_id))) == {older}
+    types = session.scalars(select(Event.type).order_by(Event.id)).all()
+    assert types.count("golden.merged") == 1
+
+
+def test_products_with_one_gtin_in_different_forms_join_one_golden_record(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_product()], clock, entity_type="product")
+    push(session, pos_store, [make_product(source_key="sku-9", gtin="04607123456781",
+                                           title="МОЛОКО ПРОСТОКВАШИНО 930МЛ")],
+         clock, entity_type="product")
+    assert count(session, GoldenRecord) == 1
+
+
+def test_an_invalid_gtin_never_links_products(session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_product(gtin="4607123456782")], clock, entity_type="product")
+    push(session, pos_store, [make_product(source_key="sku-9", gtin="4607123456782")],
+         clock, entity_type="product")
+    assert count(session, GoldenRecord) == 2
+
+
+def test_stock_records_are_stored_without_golden_records(session, web_shop, clock):
+    stock = {"source_key": "st-1", "location_id": "msk-1", "source_sku": "p-501", "on_hand": 7}
+    summary = push(session, web_shop, [stock], clock, entity_type="stock")
+    assert summary.counts["created"] == 1
+    assert count(session, GoldenRecord) == 0
+
+
+def test_a_key_sent_twice_in_one_batch_ends_as_its_last_content(session, web_shop, clock):
+    batch = [make_customer(phone="+7 912 000-00-01"), make_customer(phone="+7 912 345-67-89")]
+    summary = push(session, web_shop, batch, clock)
+    assert [o.outcome for o in summary.outcomes] == ["unchanged", "created"]
+    assert session.scalar(select(SourceRecord)).payload["phone"] == "+7 912 345-67-89"
