@@ -26,6 +26,9 @@ class PersonName:
     canonical: str
     phonetic: str
     is_initial: bool = False
+    # Other given names an ambiguous diminutive may stand for (Саша → aleksandra
+    # when `canonical` is aleksandr); empty when there is no doubt.
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class AddressView:
     postcode: str | None = None
     # Postal form of the whole address; equal keys mean "same place".
     key: str | None = None
+    # The removed type word, canonical: ul, pr, per, bul, sh, nab, pl ...
+    street_type: str | None = None
 
 
 @dataclass(frozen=True)
