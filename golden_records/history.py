@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from golden_records.types import AttributeLineage, GoldenRecord, Status
+from golden_records.types import AttributeLineage, GoldenRecord, Status, lineage_to_json
 
 ChangeKind = Literal["added", "removed", "changed"]
 
@@ -28,6 +28,14 @@ class GoldenVersion:
     recorded_at: dt.datetime
     cause: str
     status: Status = "active"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form of the version, lineage included."""
+        return {"golden_id": self.golden_id, "version": self.version, "status": self.status,
+                "attributes": dict(self.attributes),
+                "lineage": {name: lineage_to_json(e) for name, e in self.lineage.items()},
+                "member_ids": sorted(self.member_ids),
+                "recorded_at": self.recorded_at.isoformat(), "cause": self.cause}
 
 
 @dataclass(frozen=True)

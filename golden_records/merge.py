@@ -249,13 +249,35 @@ def _plan_split(state: GoldenState, record_ids: frozenset[str],
     return {key: tuple(members) for key, members in groups.items()}
 
 
+def _first_restored_on_chain(golden_id: str, restored: frozenset[str],
+                             stored: Mapping[str, GoldenRecord]) -> str | None:
+    """Return the first restored id the redirect chain from `golden_id` reaches, if any."""
+    seen = set()
+    while golden_id not in seen and golden_id in stored:
+        seen.add(golden_id)
+        golden_id = stored[golden_id].merged_into
+        if golden_id in restored:
+            return golden_id
+    return None
+
+
+def _absorbed_by_restored(state: GoldenState, restored: frozenset[str],
+                          stored: Mapping[str, GoldenRecord]) -> dict[str, frozenset[str]]:
+    # An absorbed id goes with a restored record when its redirects lead there first.
+    moving: dict[str, set[str]] = {golden_id: set() for golden_id in restored}
+    for golden_id in state.record.absorbed_ids - restored:
+        target = _first_restored_on_chain(golden_id, restored, stored)
+        if target is not None:
+            moving[target].add(golden_id)
+    return {golden_id: frozenset(ids) for golden_id, ids in moving.items()}
+
+
 def _restore(state: GoldenState, former: GoldenRecord, members: Sequence[MemberRecord],
-             config: SurvivorshipConfig, now: dt.datetime) -> GoldenState:
+             absorbed_ids: frozenset[str], config: SurvivorshipConfig,
+             now: dt.datetime) -> GoldenState:
     if former.status != "merged" or former.entity_type != state.record.entity_type:
         raise InvalidOperationError(
             f"{former.golden_id} is not a merged {state.record.entity_type}")
-    # Only what still resolves here can move with it; the rest was unmerged already.
-    absorbed_ids = former.absorbed_ids & state.record.absorbed_ids
     revived = replace(former, status="active", merged_into=None, absorbed_ids=absorbed_ids)
     return _rebuild(GoldenState(revived), config, now, members=members)
 
@@ -271,14 +293,17 @@ def _create_split(state: GoldenState, golden_id: str, members: Sequence[MemberRe
 def _split_off(state: GoldenState, plan: SplitPlan, former_goldens: Mapping[str, GoldenRecord],
                new_id: Callable[[], str], config: SurvivorshipConfig,
                now: dt.datetime) -> list[GoldenState]:
+    restored = frozenset(former_id for former_id in plan if former_id is not None)
+    if missing := restored - set(former_goldens):
+        raise InvalidOperationError(f"the stored golden records {sorted(missing)} are needed")
+    absorbed = _absorbed_by_restored(state, restored, former_goldens)
     split = []
     for former_id, members in sorted(plan.items(), key=lambda kv: kv[0] or ""):
         if former_id is None:
             split.append(_create_split(state, new_id(), members, config, now))
-        elif former_id not in former_goldens:
-            raise InvalidOperationError(f"the stored golden record {former_id} is needed")
         else:
-            split.append(_restore(state, former_goldens[former_id], members, config, now))
+            split.append(_restore(state, former_goldens[former_id], members,
+                                  absorbed[former_id], config, now))
     return split
 
 
@@ -289,10 +314,12 @@ def unmerge(state: GoldenState, record_ids: Iterable[str], *,
     """Return the golden record without `record_ids` and the golden records they form.
 
     Records whose former golden id (`former_golden_ids`, record id → golden id)
-    was merged into this one return to it, rebuilt with its own pins
-    (`former_goldens` holds the stored, merged-status records); the others
-    together get one new id from `new_id`. The pins a restored record brought
-    in leave with it, so merge then unmerge gives back both sides exactly.
+    was merged into this one return to it, rebuilt with its own pins; the
+    others together get one new id from `new_id`. `former_goldens` holds the
+    stored merged-status records of `state.record.absorbed_ids` (at least the
+    restored ones); their `merged_into` chains decide which absorbed ids go
+    along with a restored record. The pins a restored record brought in leave
+    with it, so merge then unmerge gives back both sides exactly.
     """
     check_active(state)
     check_version(state, expected_version)
