@@ -1,0 +1,67 @@
+"""Streams of customer records from several channels, with the true customer of each."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterable, Iterator
+
+from mdm.synthetic.customer_channels import CustomerChannels
+from mdm.synthetic.people import PeopleFactory
+from mdm.synthetic.records import (
+    SyntheticRecord,
+    check_rate,
+    records_per_entity,
+    shuffled,
+    source_pool,
+)
+from mdm.synthetic.vocabulary import load_vocabulary
+
+# Share of records each channel contributes, roughly as in a mid-sized Russian retailer.
+CUSTOMER_SOURCE_WEIGHTS = {
+    "web_shop": 26, "mobile_app": 22, "marketplace_ozon": 12, "marketplace_wb": 10,
+    "pos_store": 20, "call_centre": 10,
+}
+CUSTOMER_SOURCES = tuple(CUSTOMER_SOURCE_WEIGHTS)
+
+
+def generate_customers(n_entities: int, *, seed: int, duplicate_rate: float = 0.2,
+                       sources: Iterable[str] | None = None) -> Iterator[SyntheticRecord]:
+    """Customer records of `n_entities` true customers, streamed in a shuffled order.
+
+    About `duplicate_rate` of the records describe a customer already described by another
+    record (in the same or another source). People come in households and some are namesakes
+    of others: those are different customers. Deterministic for a seed.
+    """
+    check_rate(duplicate_rate)
+    rng = random.Random(seed)
+    vocabulary = load_vocabulary()
+    pool = source_pool(CUSTOMER_SOURCE_WEIGHTS, sources)
+    people = PeopleFactory(rng, vocabulary)
+    channels = CustomerChannels(rng, vocabulary)
+
+    def batches() -> Iterator[list[SyntheticRecord]]:
+        made = 0
+        while made < n_entities:
+            batch = []
+            for person in people.household()[: n_entities - made]:
+                for _ in range(records_per_entity(rng, duplicate_rate)):
+                    source = pool.draw(rng)
+                    record = channels.render[source](person, source)
+                    batch.append(SyntheticRecord(source, "customer", record, person.entity_id))
+                made += 1
+            yield batch
+
+    return shuffled(batches(), random.Random(seed + 1))
+
+
+def generate_customer_records(n_records: int, *, seed: int, duplicate_rate: float = 0.2,
+                              sources: Iterable[str] | None = None) -> Iterator[SyntheticRecord]:
+    """Exactly `n_records` customer records with about `duplicate_rate` duplicates, streamed.
+
+    For speed benchmarks: ask for a record count rather than a customer count.
+    """
+    # Every customer has at least one record, so n_records customers always suffice.
+    stream = generate_customers(n_records, seed=seed, duplicate_rate=duplicate_rate,
+                                sources=sources)
+    return itertools.islice(stream, n_records)
