@@ -1,0 +1,39 @@
+"""Standardisation: raw customer and product records → match views.
+
+Every function here is pure and total: any input gives a value or None, never an
+exception. Per-value work is cached, since names, brands and streets repeat a lot.
+Refused values are listed in the view's `invalid` as "field:reason:value", with
+reason one of wrong_type, too_long, invalid, junk.
+"""
+
+from matching.standardise.addresses import standardise_address
+from matching.standardise.brands import standardise_brand
+from matching.standardise.customers import standardise_customer
+from matching.standardise.dates import standardise_birth_date
+from matching.standardise.emails import standardise_email
+from matching.standardise.gender import infer_gender
+from matching.standardise.gtins import standardise_gtin
+from matching.standardise.junk import JunkValues, detect_junk
+from matching.standardise.names import last_name_stem, repair_name_order, standardise_name
+from matching.standardise.phones import masked_phone_suffix, standardise_phone
+from matching.standardise.products import standardise_product
+from matching.standardise.titles import parse_title
+
+__all__ = [
+    "JunkValues",
+    "detect_junk",
+    "infer_gender",
+    "last_name_stem",
+    "masked_phone_suffix",
+    "parse_title",
+    "repair_name_order",
+    "standardise_address",
+    "standardise_birth_date",
+    "standardise_brand",
+    "standardise_customer",
+    "standardise_email",
+    "standardise_gtin",
+    "standardise_name",
+    "standardise_phone",
+    "standardise_product",
+]

@@ -104,8 +104,8 @@ def is_dummy_digits(digits: str) -> bool:
 def is_dummy_phone(e164: str) -> bool:
     """True when the subscriber part (last 7 digits) of an E.164 phone is a dummy.
 
-    >>> is_dummy_phone("+79111111111"), is_dummy_phone("+79121234567"), is_dummy_phone("+79123456789")
-    (True, True, False)
+    >>> [is_dummy_phone(p) for p in ("+79111111111", "+79121234567", "+79123456789")]
+    [True, True, False]
     """
     return is_dummy_digits(e164[-7:])
 

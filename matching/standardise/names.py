@@ -64,8 +64,9 @@ def standardise_name(raw: object, gender: str | None = None) -> PersonName | Non
     `gender` ('m' or 'f') picks between the full names an ambiguous diminutive
     may stand for; the others go to `alternatives`.
 
-    >>> standardise_name("Саша", gender="f")
-    PersonName(latin='sasha', canonical='aleksandra', phonetic='ALKSNTR', is_initial=False, alternatives=('aleksandr',))
+    >>> sasha = standardise_name("Саша", gender="f")
+    >>> sasha.latin, sasha.canonical, sasha.phonetic, sasha.alternatives
+    ('sasha', 'aleksandra', 'ALKSNTR', ('aleksandr',))
     >>> standardise_name("Yuliya").canonical == standardise_name("Юлия").canonical == 'iulia'
     True
     >>> standardise_name("А.").is_initial
@@ -156,3 +157,18 @@ def repair_name_order(
 def as_surname(name: PersonName) -> PersonName:
     """`name` read as a surname: no diminutive resolution (Марина the surname stays marina)."""
     return replace(name, canonical=name.latin, phonetic=phonetic_key(name.latin), alternatives=())
+
+
+def with_gender(name: PersonName | None, gender: str | None) -> PersonName | None:
+    """`name` with the full given name of `gender` first when its diminutive is ambiguous.
+
+    >>> with_gender(standardise_name("Женя"), "f").canonical
+    'evgenia'
+    """
+    if name is None or not name.alternatives or gender is None:
+        return name
+    options = [name.canonical, *name.alternatives]
+    of_gender = {c for c, g in given_names().get(name.latin, ()) if g == gender}
+    chosen = next((c for c in options if c in of_gender), name.canonical)
+    rest = tuple(c for c in options if c != chosen)
+    return replace(name, canonical=chosen, phonetic=phonetic_key(chosen), alternatives=rest)
