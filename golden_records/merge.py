@@ -327,7 +327,8 @@ def unmerge(state: GoldenState, record_ids: Iterable[str], *,
     plan = _plan_split(state, record_ids, former_golden_ids)
     split = _split_off(state, plan, former_goldens, new_id, config, now)
     restored = [s for s in split if s.golden_id in plan]
-    leaving_pins = {p for s in restored for p in s.record.pins}
+    # A list, not a set: a pinned value may be a dict (an address).
+    leaving_pins = [p for s in restored for p in s.record.pins]
     leaving_ids = {s.golden_id for s in restored} | {i for s in restored
                                                       for i in s.record.absorbed_ids}
     rest = _rebuild(state, config, now,
