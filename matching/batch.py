@@ -1,0 +1,171 @@
+"""The batch path: many views → candidate pairs → level codes → decisions, vectorised.
+
+It reads the same blocking keys (`matching.block`), the same comparison rules
+(`matching.compare`, evaluated on column arrays) and the same model
+(`matching.classify.classify_codes`) as the single-record path, so both
+make the same decisions on the same data. Pairs are compared in chunks so
+memory stays flat however many candidates there are.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from matching.block import customer_keys, product_keys
+from matching.classify import OUTCOMES, Scores, classify_codes
+from matching.columns import CUSTOMER_COLUMNS, PRODUCT_COLUMNS, customer_columns, product_columns
+from matching.compare import COMPARISONS, compare_columns
+from matching.em import TrainingResult, estimate_u, train_em
+from matching.model import MatchModel
+
+CHUNK_PAIRS = 200_000
+ENTITY = {
+    "customer": (CUSTOMER_COLUMNS, customer_columns, customer_keys),
+    "product": (PRODUCT_COLUMNS, product_columns, product_keys),
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    """Many views as comparison columns (object arrays) plus their blocking keys."""
+
+    entity_type: str
+    record_ids: np.ndarray
+    columns: dict[str, np.ndarray]
+    keys: tuple[frozenset[str], ...]
+
+    def __len__(self) -> int:
+        return len(self.record_ids)
+
+    def take(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The columns of the given rows, aligned with `rows`."""
+        return {name: values[rows] for name, values in self.columns.items()}
+
+
+def build_table(entity_type: str, views: Iterable) -> Table:
+    """A Table of `views` (consumed once; views are not kept, only their columns)."""
+    names, to_columns, to_keys = ENTITY[entity_type]
+    values: dict[str, list] = {name: [] for name in names}
+    record_ids, keys = [], []
+    for view in views:
+        record_ids.append(view.record_id)
+        keys.append(to_keys(view))
+        for name, value in to_columns(view).items():
+            # Interning shares one string object between the many records that repeat it.
+            values[name].append(sys.intern(value) if type(value) is str else value)
+    columns = {name: _object_array(column) for name, column in values.items()}
+    return Table(entity_type, np.array(record_ids, dtype=object), columns, tuple(keys))
+
+
+def _object_array(values: list) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def candidate_pairs(
+    keys: Iterable[frozenset[str]], max_block_size: int, sides: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs (i < j) sharing a blocking key, each pair once.
+
+    A key held by more than `max_block_size` rows is ignored, as the
+    single-record path ignores it. With `sides` (0/1 per row) only pairs
+    across the two sides are kept (linkage instead of deduplication).
+    """
+    rows, hashes = [], []
+    for row, record_keys in enumerate(keys):
+        for key in record_keys:
+            rows.append(row)
+            hashes.append(hash(key))
+    frame = pd.DataFrame({"row": np.array(rows, dtype=np.int64), "key": np.array(hashes, dtype=np.int64)})
+    sizes = frame.groupby("key")["row"].transform("size")
+    frame = frame[(sizes > 1) & (sizes <= max_block_size)]
+    pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
+    left, right = pairs["row_a"].to_numpy(), pairs["row_b"].to_numpy()
+    keep = left < right
+    if sides is not None:
+        keep &= sides[left] != sides[right]
+    base = max(rows, default=0) + 1
+    encoded = np.unique(left[keep] * base + right[keep])
+    return encoded // base, encoded % base
+
+
+def compare_rows(table: Table, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Level codes, shape (pairs, fields), for the given row pairs of `table`."""
+    chunks = [
+        compare_columns(
+            table.entity_type,
+            table.take(left[start:start + CHUNK_PAIRS]),
+            table.take(right[start:start + CHUNK_PAIRS]),
+        )
+        for start in range(0, len(left), CHUNK_PAIRS)
+    ]
+    if not chunks:
+        return np.zeros((0, len(COMPARISONS[table.entity_type])), dtype=np.int8)
+    return np.concatenate(chunks)
+
+
+@dataclass(frozen=True)
+class BatchMatches:
+    """Scored candidate pairs: rows into the table, their level codes and decisions."""
+
+    left: np.ndarray
+    right: np.ndarray
+    codes: np.ndarray
+    scores: Scores
+
+    def to_frame(self, table: Table) -> pd.DataFrame:
+        """One row per pair: record ids, match weight, outcome, hard conflict."""
+        return pd.DataFrame({
+            "record_a": table.record_ids[self.left],
+            "record_b": table.record_ids[self.right],
+            "match_weight": self.scores.match_weight,
+            "outcome": np.array(OUTCOMES, dtype=object)[self.scores.outcome],
+            "hard_conflict": self.scores.hard_conflict,
+        })
+
+
+def match_table(
+    table: Table, model: MatchModel, pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    train: Callable[[np.ndarray, MatchModel], MatchModel] | None = None,
+) -> tuple[BatchMatches, MatchModel]:
+    """Block (unless `pairs` is given), compare and score `table`; `train` may re-fit the model first."""
+    left, right = pairs if pairs is not None else candidate_pairs(table.keys, model.max_block_size)
+    codes = compare_rows(table, left, right)
+    if train is not None:
+        model = train(codes, model)
+    return BatchMatches(left, right, codes, classify_codes(codes, model)), model
+
+
+def random_pairs(n_rows: int, count: int, seed: int, sides: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`count` random row pairs (i != j; across sides when `sides` is given)."""
+    generator = np.random.default_rng(seed)
+    if sides is not None:
+        left_rows, right_rows = np.flatnonzero(sides == 0), np.flatnonzero(sides == 1)
+        return generator.choice(left_rows, count), generator.choice(right_rows, count)
+    left = generator.integers(0, n_rows, count)
+    right = (left + generator.integers(1, max(n_rows, 2), count)) % n_rows
+    return left, right
+
+
+def total_pairs(n_rows: int, sides: np.ndarray | None = None) -> int:
+    """The number of all pairs: n(n-1)/2, or n0*n1 across two sides."""
+    if sides is not None:
+        on_right = int(np.count_nonzero(sides))
+        return (n_rows - on_right) * on_right
+    return n_rows * (n_rows - 1) // 2
+
+
+def train_on_table(
+    table: Table, codes: np.ndarray, model: MatchModel, *, seed: int, version: str,
+    sides: np.ndarray | None = None, random_count: int = 200_000,
+) -> TrainingResult:
+    """The model re-fitted to `table`: u from random pairs, then m and prior by EM on `codes`."""
+    left, right = random_pairs(len(table), random_count, seed, sides)
+    with_u = estimate_u(compare_rows(table, left, right), model)
+    return train_em(codes, with_u, version=version, total_pairs=total_pairs(len(table), sides))

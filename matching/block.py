@@ -1,0 +1,174 @@
+"""Match view → blocking keys: records sharing any key become a candidate pair.
+
+Each key function is small and pure, `view → frozenset[str]`, and every key
+carries its kind as a prefix (`email:…`, `name_dob:…`) so the shell can keep
+them in one indexed table `(entity_type, key, record_id)` and find a new
+record's candidates by index lookups. The views hold no junk values (the
+standardiser drops them), and a key shared by more than the model's
+`max_block_size` records is ignored by both paths: such a key is junk too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from matching.views import CustomerView, PersonName, ProductView
+
+
+def _canon(name: PersonName | None) -> str | None:
+    if name is None or name.is_initial or not name.canonical:
+        return None
+    return name.canonical
+
+
+def _phon(name: PersonName | None) -> str | None:
+    if name is None or name.is_initial or not name.phonetic:
+        return None
+    return name.phonetic
+
+
+def _dates(view: CustomerView) -> tuple[str, ...]:
+    # A cashier may swap day and month: key on both readings so the pair still meets.
+    dates = (view.birth_date, view.birth_date_swapped)
+    return tuple(d.isoformat() for d in dates if d is not None)
+
+
+def _names(view: CustomerView) -> tuple[str | None, str | None]:
+    last = view.last_name_stem or _canon(view.last_name)
+    return _canon(view.first_name), last
+
+
+def _postcode(view: CustomerView) -> str | None:
+    return view.address.postcode if view.address and view.address.postcode else None
+
+
+def email_keys(view: CustomerView) -> frozenset[str]:
+    """`email:<address>` for each valid e-mail."""
+    return frozenset(f"email:{e}" for e in view.emails)
+
+
+def phone_keys(view: CustomerView) -> frozenset[str]:
+    """`phone:<E.164>` for each valid phone (masked phones make none)."""
+    return frozenset(f"phone:{p}" for p in view.phones)
+
+
+def card_keys(view: CustomerView) -> frozenset[str]:
+    """`card:<number>` for the loyalty card."""
+    return frozenset({f"card:{view.loyalty_card}"}) if view.loyalty_card else frozenset()
+
+
+def name_dob_keys(view: CustomerView) -> frozenset[str]:
+    """`name_dob:<names in sorted order>|<date>`: swapped first/last names still meet."""
+    first, last = _names(view)
+    if not (first and last):
+        return frozenset()
+    names = "|".join(sorted((first, last)))
+    return frozenset(f"name_dob:{names}|{d}" for d in _dates(view))
+
+
+def phonetic_dob_keys(view: CustomerView) -> frozenset[str]:
+    """`phonetic_dob:<phonetic first>|<date>` and `…:<phonetic last>|<date>`: one name may be misspelt."""
+    parts = (_phon(view.first_name), _phon(view.last_name))
+    return frozenset(
+        f"phonetic_dob:{p}|{d}" for p in parts if p for d in _dates(view)
+    )
+
+
+def name_postcode_keys(view: CustomerView) -> frozenset[str]:
+    """`name_postcode:<phonetic first>|<phonetic last>|<postcode>` for a record without a usable date."""
+    postcode = _postcode(view)
+    first, last = _phon(view.first_name), _phon(view.last_name)
+    if not (postcode and first and last):
+        return frozenset()
+    return frozenset({f"name_postcode:{'|'.join(sorted((first, last)))}|{postcode}"})
+
+
+def dob_postcode_keys(view: CustomerView) -> frozenset[str]:
+    """`dob_postcode:<date>|<postcode>`: both names may be misspelt."""
+    postcode = _postcode(view)
+    if not postcode:
+        return frozenset()
+    return frozenset(f"dob_postcode:{d}|{postcode}" for d in _dates(view))
+
+
+def name_city_keys(view: CustomerView) -> frozenset[str]:
+    """`name_city:<phonetic first>|<phonetic last>|<city>`: no date, a mistyped postcode."""
+    city = view.address.city if view.address else None
+    first, last = _phon(view.first_name), _phon(view.last_name)
+    if not (city and first and last):
+        return frozenset()
+    return frozenset({f"name_city:{'|'.join(sorted((first, last)))}|{city}"})
+
+
+def address_keys(view: CustomerView) -> frozenset[str]:
+    """`address:<house>|<street>|<city>`: a household's or a person's home.
+
+    A pick-up point shared by thousands exceeds the model's block size and is ignored.
+    """
+    address = view.address
+    if not (address and address.house and address.street and address.city):
+        return frozenset()
+    return frozenset({f"address:{address.house}|{address.street}|{address.city}"})
+
+
+CUSTOMER_KEY_FUNCTIONS: tuple[Callable[[CustomerView], frozenset[str]], ...] = (
+    email_keys, phone_keys, card_keys, name_dob_keys, phonetic_dob_keys,
+    name_postcode_keys, dob_postcode_keys, name_city_keys, address_keys,
+)
+
+
+def gtin_keys(view: ProductView) -> frozenset[str]:
+    """`gtin:<GTIN-14>` for a GTIN whose check digit holds."""
+    return frozenset({f"gtin:{view.gtin}"}) if view.gtin else frozenset()
+
+
+def brand_title_keys(view: ProductView) -> frozenset[str]:
+    """`brand_title:<brand>|<word>|<word>` for each pair of the title's first distinctive words."""
+    words = sorted(set(view.title_tokens[:5]))
+    brand = view.brand or "-"
+    return frozenset(
+        f"brand_title:{brand}|{x}|{y}" for i, x in enumerate(words) for y in words[i + 1:]
+    )
+
+
+def brand_quantity_keys(view: ProductView) -> frozenset[str]:
+    """`brand_quantity:<brand>|<amount><unit>|<pack>|<first word>` for a short title."""
+    if not (view.brand and view.quantity and view.title_tokens):
+        return frozenset()
+    amount = f"{view.quantity.amount:g}{view.quantity.unit}"
+    return frozenset({f"brand_quantity:{view.brand}|{amount}|{view.pack_count or 1}|"
+                      f"{view.title_tokens[0]}"})
+
+
+PRODUCT_KEY_FUNCTIONS: tuple[Callable[[ProductView], frozenset[str]], ...] = (
+    gtin_keys, brand_title_keys, brand_quantity_keys,
+)
+
+
+def customer_keys(view: CustomerView) -> frozenset[str]:
+    """Every blocking key of a customer (the union of the key functions)."""
+    return _union(CUSTOMER_KEY_FUNCTIONS, view)
+
+
+def product_keys(view: ProductView) -> frozenset[str]:
+    """Every blocking key of a product (the union of the key functions)."""
+    return _union(PRODUCT_KEY_FUNCTIONS, view)
+
+
+def blocking_keys(view: CustomerView | ProductView) -> frozenset[str]:
+    """Every blocking key of a customer or product view."""
+    if isinstance(view, CustomerView):
+        return customer_keys(view)
+    return product_keys(view)
+
+
+def _union(functions: Iterable[Callable], view: object) -> frozenset[str]:
+    keys: set[str] = set()
+    for function in functions:
+        keys |= function(view)
+    return frozenset(keys)
+
+
+def key_kind(key: str) -> str:
+    """The kind of a blocking key: `email` for `email:x@y.ru`."""
+    return key.split(":", 1)[0]

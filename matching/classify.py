@@ -1,0 +1,154 @@
+"""ComparisonVector + MatchModel → match weight, probability, outcome and Explanation.
+
+Fellegi-Sunter: the match weight is the prior's log2 odds plus each field's
+log2(m/u) for its level (a null level weighs 0). Hard rules then bound the
+outcome: a match rule (same valid GTIN and brand) links, a hard conflict
+(two different birth dates, another size or colour) is never an auto-link,
+and an auto-link needs at least one strong identifier to agree, so names
+and an address alone (a household) can reach review at most.
+
+`classify_codes` does it for many pairs at once with numpy; the
+single-record `score` calls the same function on one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from matching.compare import ComparisonVector
+from matching.model import MatchModel, Rule
+
+AUTO_LINK, REVIEW, DISTINCT = "auto_link", "review", "distinct"
+OUTCOMES = (AUTO_LINK, REVIEW, DISTINCT)
+
+
+@dataclass(frozen=True)
+class FieldWeight:
+    """One field's contribution: its level (None = null) and weight."""
+
+    field: str
+    level: str | None
+    weight: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything a steward needs to see why, and enough to reproduce the decision later."""
+
+    entity_type: str
+    record_ids: tuple[str, str]
+    blocking_keys: tuple[str, ...]
+    fields: tuple[FieldWeight, ...]
+    prior_weight: float
+    match_weight: float
+    outcome: str
+    hard_match: bool
+    hard_conflicts: tuple[str, ...]
+    has_identifier: bool
+    model_version: str
+    auto_link_threshold: float
+    review_threshold: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready form of the explanation."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The decision on one candidate pair."""
+
+    match_weight: float
+    match_probability: float
+    outcome: str
+    explanation: Explanation
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Decisions on many pairs: arrays aligned with the rows of the level codes."""
+
+    match_weight: np.ndarray
+    outcome: np.ndarray  # indices into OUTCOMES
+    hard_match: np.ndarray
+    hard_conflict: np.ndarray
+    has_identifier: np.ndarray
+
+    @property
+    def match_probability(self) -> np.ndarray:
+        """P(match) from the weight: 2^w / (1 + 2^w)."""
+        return probability(self.match_weight)
+
+
+def probability(match_weight: Any) -> Any:
+    """The match probability for a match weight (log2 odds)."""
+    return 1.0 / (1.0 + np.exp2(-np.asarray(match_weight, dtype=float)))
+
+
+def rule_holds(codes: np.ndarray, model: MatchModel, rule: Rule) -> np.ndarray:
+    """True per row where every term of `rule` holds."""
+    holds = np.ones(len(codes), dtype=bool)
+    for name, labels in rule:
+        column = model.field_names.index(name)
+        wanted = [model.fields[column].labels.index(label) for label in labels]
+        holds &= np.isin(codes[:, column], wanted)
+    return holds
+
+
+def any_rule(codes: np.ndarray, model: MatchModel, rules: tuple[Rule, ...], empty: bool) -> np.ndarray:
+    """True per row where at least one rule holds (`empty` when there are no rules)."""
+    if not rules:
+        return np.full(len(codes), empty, dtype=bool)
+    return np.logical_or.reduce([rule_holds(codes, model, rule) for rule in rules])
+
+
+def classify_codes(codes: np.ndarray, model: MatchModel) -> Scores:
+    """Weights and outcomes for level codes shaped (pairs, fields); code -1 is null."""
+    codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(model.fields))
+    table = model.weight_table()
+    weight = model.prior_weight + table[np.arange(len(model.fields)), codes].sum(axis=1)
+    conflict = any_rule(codes, model, model.conflict_rules, empty=False)
+    match_rule = any_rule(codes, model, model.match_rules, empty=False)
+    identified = any_rule(codes, model, model.auto_link_requires, empty=True)
+    auto = ((weight >= model.thresholds.auto_link) & identified | match_rule) & ~conflict
+    review = ~auto & ((weight >= model.thresholds.review) | match_rule)
+    outcome = np.where(auto, 0, np.where(review, 1, 2)).astype(np.int8)
+    return Scores(weight, outcome, match_rule & ~conflict, conflict, identified)
+
+
+def level_codes(vector: ComparisonVector, model: MatchModel) -> np.ndarray:
+    """The vector's levels as codes in model order (-1 for null)."""
+    levels = dict(vector.levels)
+    return np.array([
+        -1 if levels[f.name] is None else f.labels.index(levels[f.name]) for f in model.fields
+    ], dtype=np.int8)
+
+
+def score(vector: ComparisonVector, model: MatchModel) -> MatchResult:
+    """The decision on one compared pair, with its explanation."""
+    codes = level_codes(vector, model)
+    scores = classify_codes(codes[None, :], model)
+    weight = float(scores.match_weight[0])
+    outcome = OUTCOMES[scores.outcome[0]]
+    table = model.weight_table()
+    fields = tuple(
+        FieldWeight(f.name, None if code < 0 else f.labels[code], float(table[i, code]))
+        for i, (f, code) in enumerate(zip(model.fields, codes, strict=True))
+    )
+    conflicts = tuple(
+        name for rule in model.conflict_rules if rule_holds(codes[None, :], model, rule)[0]
+        for name, _ in rule
+    )
+    explanation = Explanation(
+        entity_type=model.entity_type, record_ids=vector.record_ids,
+        blocking_keys=vector.blocking_keys, fields=fields,
+        prior_weight=model.prior_weight, match_weight=weight, outcome=outcome,
+        hard_match=bool(scores.hard_match[0]), hard_conflicts=conflicts,
+        has_identifier=bool(scores.has_identifier[0]), model_version=model.version,
+        auto_link_threshold=model.thresholds.auto_link,
+        review_threshold=model.thresholds.review,
+    )
+    return MatchResult(weight, float(probability(weight)), outcome, explanation)

@@ -1,0 +1,295 @@
+"""Pair → ComparisonVector: one agreement level per field.
+
+A field comparison is a list of `(level, condition)` rules checked in order;
+the first that holds gives the level, none gives `else`, and an unknown value
+on either side gives `None` (the null level: no evidence, never agreement).
+The rules are written once over `matching.similarity`, which accepts one
+pair's scalars or many pairs' arrays, so the single-record path
+(`compare_customers`) and the batch path (`compare_columns`) cannot drift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from matching.columns import customer_columns, product_columns
+from matching.similarity import (
+    choose,
+    edit_distance,
+    equal,
+    jaro_winkler,
+    missing,
+    pairwise,
+    token_set,
+    truthy,
+)
+from matching.views import CustomerView, ProductView
+
+Columns = Mapping[str, Any]
+Rules = list[tuple[str, Any]]
+# Crossed names must beat the straight reading clearly before we swap them.
+SWAP_MARGIN = 0.2
+
+
+@dataclass(frozen=True)
+class FieldComparison:
+    """One field's levels (strongest first, `else` last) and the rules choosing them."""
+
+    name: str
+    levels: tuple[str, ...]
+    decide: Callable[[Columns, Columns], tuple[Any, Rules]]
+
+    def level_of(self, a: Columns, b: Columns) -> str | None:
+        """The level label for one pair, or None when either side is unknown."""
+        null, rules = self.decide(a, b)
+        if null:
+            return None
+        return next((label for label, holds in rules if holds), "else")
+
+    def codes_of(self, a: Columns, b: Columns) -> np.ndarray:
+        """Level indices (into `levels`) for many pairs; -1 is the null level."""
+        null, rules = self.decide(a, b)
+        conditions = [np.asarray(null, dtype=bool)]
+        conditions += [np.asarray(holds, dtype=bool) for _, holds in rules]
+        choices = [-1] + [self.levels.index(label) for label, _ in rules]
+        return np.select(conditions, choices, default=self.levels.index("else")).astype(np.int8)
+
+
+@dataclass(frozen=True)
+class ComparisonVector:
+    """The levels of one candidate pair, field by field, and the keys that paired it."""
+
+    entity_type: str
+    record_ids: tuple[str, str]
+    levels: tuple[tuple[str, str | None], ...]
+    blocking_keys: tuple[str, ...] = ()
+
+    def level(self, field: str) -> str | None:
+        """The level of `field`, None when it is null."""
+        return dict(self.levels)[field]
+
+
+# --- customers -------------------------------------------------------------------------------
+
+def _name_rules(part: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
+    def decide(a: Columns, b: Columns) -> tuple[Any, Rules]:
+        latin_a, latin_b = a[f"{part}_latin"], b[f"{part}_latin"]
+        initial = truthy(a[f"{part}_initial"]) | truthy(b[f"{part}_initial"])
+        same_letter = pairwise(lambda x, y: x[:1] == y[:1], latin_a, latin_b)
+        canon_a, canon_b = a[f"{part}_canon"], b[f"{part}_canon"]
+        similar = np.maximum(jaro_winkler(latin_a, latin_b), jaro_winkler(canon_a, canon_b))
+        # An initial only says "same first letter": it never reaches a full-name level.
+        return missing(latin_a) | missing(latin_b), [
+            ("initial", initial & same_letter),
+            ("else", initial),
+            ("exact", equal(canon_a, canon_b)),
+            ("jw_0.92", similar >= 0.92),
+            ("phonetic", equal(a[f"{part}_phon"], b[f"{part}_phon"])),
+            ("jw_0.80", similar >= 0.80),
+        ]
+    return decide
+
+
+def _gender(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    return missing(a["gender"]) | missing(b["gender"]), [("exact", equal(a["gender"], b["gender"]))]
+
+
+def _birth_date(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    dob_a, dob_b = a["dob"], b["dob"]
+    swapped = equal(dob_a, b["dob_swapped"]) | equal(a["dob_swapped"], dob_b)
+    return missing(dob_a) | missing(dob_b), [
+        ("exact", equal(dob_a, dob_b)),
+        ("swapped", swapped),
+        ("typo", edit_distance(dob_a, dob_b) <= 1),
+        ("year", equal(a["dob_year"], b["dob_year"])),
+    ]
+
+
+def _email(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    return missing(a["emails"]) | missing(b["emails"]), [
+        ("exact", pairwise(_overlap, a["emails"], b["emails"])),
+        ("local", pairwise(_overlap, a["email_locals"], b["email_locals"])),
+    ]
+
+
+def _phone(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    phones_a, phones_b = a["phone_evidence"], b["phone_evidence"]
+    return missing(phones_a) | missing(phones_b), [
+        ("exact", pairwise(lambda x, y: _overlap(x[0], y[0]), phones_a, phones_b)),
+        ("suffix", pairwise(_phone_suffix_agrees, phones_a, phones_b)),
+    ]
+
+
+def _address(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    street = jaro_winkler(a["street"], b["street"])
+    same_house = equal(a["house"], b["house"])
+    return missing(a["address_key"]) | missing(b["address_key"]), [
+        ("exact", equal(a["address_key"], b["address_key"])),
+        ("street_house", (street >= 0.92) & same_house),
+        ("street", street >= 0.92),
+        ("house", (street >= 0.80) & same_house),
+    ]
+
+
+def _exact_or_typo(column: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
+    def decide(a: Columns, b: Columns) -> tuple[Any, Rules]:
+        return missing(a[column]) | missing(b[column]), [
+            ("exact", equal(a[column], b[column])),
+            ("typo", edit_distance(a[column], b[column]) <= 1),
+        ]
+    return decide
+
+
+def _exact_or_similar(column: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
+    def decide(a: Columns, b: Columns) -> tuple[Any, Rules]:
+        return missing(a[column]) | missing(b[column]), [
+            ("exact", equal(a[column], b[column])),
+            ("jw_0.92", jaro_winkler(a[column], b[column]) >= 0.92),
+        ]
+    return decide
+
+
+def _exact_only(column: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
+    def decide(a: Columns, b: Columns) -> tuple[Any, Rules]:
+        return missing(a[column]) | missing(b[column]), [("exact", equal(a[column], b[column]))]
+    return decide
+
+
+def _overlap(x: frozenset, y: frozenset) -> bool:
+    return not x.isdisjoint(y)
+
+
+def _phone_suffix_agrees(x: tuple, y: tuple) -> bool:
+    # A masked phone (+7 916 ***-**-67) keeps only its last digits: weak but real evidence.
+    (phones_x, suffix_x), (phones_y, suffix_y) = x, y
+    if suffix_x and suffix_y and suffix_x == suffix_y:
+        return True
+    return bool(suffix_x and any(p.endswith(suffix_x) for p in phones_y)) or bool(
+        suffix_y and any(p.endswith(suffix_y) for p in phones_x)
+    )
+
+
+NAME_LEVELS = ("exact", "jw_0.92", "phonetic", "jw_0.80", "initial", "else")
+EXACT_TYPO = ("exact", "typo", "else")
+EXACT_SIMILAR = ("exact", "jw_0.92", "else")
+EXACT_ELSE = ("exact", "else")
+
+CUSTOMER_COMPARISONS: tuple[FieldComparison, ...] = (
+    FieldComparison("first_name", NAME_LEVELS, _name_rules("first")),
+    FieldComparison("last_name", NAME_LEVELS, _name_rules("last")),
+    FieldComparison("middle_name", NAME_LEVELS, _name_rules("middle")),
+    FieldComparison("gender", EXACT_ELSE, _gender),
+    FieldComparison("birth_date", ("exact", "swapped", "typo", "year", "else"), _birth_date),
+    FieldComparison("email", ("exact", "local", "else"), _email),
+    FieldComparison("phone", ("exact", "suffix", "else"), _phone),
+    FieldComparison("address", ("exact", "street_house", "street", "house", "else"), _address),
+    FieldComparison("postcode", EXACT_TYPO, _exact_or_typo("postcode")),
+    FieldComparison("city", EXACT_SIMILAR, _exact_or_similar("city")),
+    FieldComparison("loyalty_card", EXACT_TYPO, _exact_or_typo("card")),
+)
+
+NAME_COLUMNS = ("latin", "canon", "phon", "initial")
+
+
+def orient_names(a: Columns, b: Columns) -> Columns:
+    """`b`'s columns with first and last name swapped where that reading fits `a` clearly better."""
+    straight = jaro_winkler(a["first_canon"], b["first_canon"]) + jaro_winkler(
+        a["last_canon"], b["last_canon"]
+    )
+    crossed = jaro_winkler(a["first_canon"], b["last_canon"]) + jaro_winkler(
+        a["last_canon"], b["first_canon"]
+    )
+    swap = crossed > straight + SWAP_MARGIN
+    if not np.any(swap):
+        return b
+    oriented = dict(b)
+    for column in NAME_COLUMNS:
+        first, last = b[f"first_{column}"], b[f"last_{column}"]
+        oriented[f"first_{column}"] = choose(swap, last, first)
+        oriented[f"last_{column}"] = choose(swap, first, last)
+    return oriented
+
+
+# --- products --------------------------------------------------------------------------------
+
+def _gtin(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    # Variants of one model often carry consecutive GTINs: a shared family is not a match.
+    return missing(a["gtin"]) | missing(b["gtin"]), [
+        ("exact", equal(a["gtin"], b["gtin"])),
+        ("family", equal(a["gtin_family"], b["gtin_family"])),
+    ]
+
+
+def _title(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    similar = token_set(a["title"], b["title"])
+    return missing(a["title"]) | missing(b["title"]), [
+        ("ts_0.95", similar >= 0.95),
+        ("ts_0.85", similar >= 0.85),
+        ("ts_0.70", similar >= 0.70),
+    ]
+
+
+def _quantity(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    return missing(a["quantity"]) | missing(b["quantity"]), [
+        ("exact", pairwise(_same_quantity, a["quantity"], b["quantity"])),
+    ]
+
+
+def _same_quantity(x: tuple[str, float], y: tuple[str, float]) -> bool:
+    # Half a percent absorbs rounding between units (0,33 л vs 330 мл vs 11.2 fl oz).
+    return x[0] == y[0] and abs(x[1] - y[1]) <= 0.005 * max(x[1], y[1])
+
+
+PRODUCT_COMPARISONS: tuple[FieldComparison, ...] = (
+    FieldComparison("gtin", ("exact", "family", "else"), _gtin),
+    FieldComparison("brand", EXACT_SIMILAR, _exact_or_similar("brand")),
+    FieldComparison("title", ("ts_0.95", "ts_0.85", "ts_0.70", "else"), _title),
+    FieldComparison("quantity", EXACT_ELSE, _quantity),
+    FieldComparison("pack_count", EXACT_ELSE, _exact_only("pack_count")),
+    FieldComparison("color", EXACT_ELSE, _exact_only("color")),
+    FieldComparison("size", EXACT_ELSE, _exact_only("size")),
+    FieldComparison("category", EXACT_SIMILAR, _exact_or_similar("category")),
+)
+
+COMPARISONS: dict[str, tuple[FieldComparison, ...]] = {
+    "customer": CUSTOMER_COMPARISONS,
+    "product": PRODUCT_COMPARISONS,
+}
+
+
+# --- entry points ----------------------------------------------------------------------------
+
+def compare_customers(
+    a: CustomerView, b: CustomerView, *, blocking_keys: tuple[str, ...] = ()
+) -> ComparisonVector:
+    """The comparison vector of two customers (names read in the orientation that fits)."""
+    left = customer_columns(a)
+    right = orient_names(left, customer_columns(b))
+    return _vector("customer", a.record_id, b.record_id, left, right, blocking_keys)
+
+
+def compare_products(
+    a: ProductView, b: ProductView, *, blocking_keys: tuple[str, ...] = ()
+) -> ComparisonVector:
+    """The comparison vector of two products."""
+    left, right = product_columns(a), product_columns(b)
+    return _vector("product", a.record_id, b.record_id, left, right, blocking_keys)
+
+
+def _vector(
+    entity_type: str, id_a: str, id_b: str, a: Columns, b: Columns, keys: tuple[str, ...]
+) -> ComparisonVector:
+    levels = tuple((c.name, c.level_of(a, b)) for c in COMPARISONS[entity_type])
+    return ComparisonVector(entity_type, (id_a, id_b), levels, tuple(sorted(keys)))
+
+
+def compare_columns(entity_type: str, a: Columns, b: Columns) -> np.ndarray:
+    """Level codes, shape (pairs, fields), for pairs given as aligned column arrays."""
+    if entity_type == "customer":
+        b = orient_names(a, b)
+    codes = [c.codes_of(a, b) for c in COMPARISONS[entity_type]]
+    return np.stack(codes, axis=1)

@@ -1,0 +1,194 @@
+"""Fellegi-Sunter m/u probabilities and prior, estimated by EM on the data itself.
+
+Unconstrained EM on candidate pairs can settle on the wrong latent class:
+households (same surname, address, phone) are common among candidates and
+agree on many fields, so "same family" can win over "same person". Three
+guards keep it honest:
+
+* the model's `m_bounds` pin the m of strong identifiers (a true duplicate
+  almost always keeps its birth date and given name), so the match class
+  must be the class of one person;
+* after EM the levels are made monotone (pool-adjacent-violators on m/u),
+  so a weaker agreement never weighs more than a stronger one;
+* a field whose top agreement weight is not positive, or whose `else`
+  weight is not negative, keeps its previous parameters and is reported.
+
+Pairs are compressed to their distinct level patterns first, so millions of
+candidate pairs train in milliseconds per iteration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from matching.model import MatchModel
+
+EPSILON = 1e-6
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """The trained model, how EM ended, and the sanity problems it repaired."""
+
+    model: MatchModel
+    iterations: int
+    converged: bool
+    problems: tuple[str, ...]
+
+
+def _parameters(model: MatchModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    width = max(len(f.levels) for f in model.fields)
+    m, u = np.zeros((len(model.fields), width)), np.zeros((len(model.fields), width))
+    valid = np.zeros((len(model.fields), width), dtype=bool)
+    for i, f in enumerate(model.fields):
+        n = len(f.levels)
+        m[i, :n], u[i, :n], valid[i, :n] = [lv.m for lv in f.levels], [lv.u for lv in f.levels], True
+    return m, u, valid
+
+
+def _level_counts(codes: np.ndarray, weights: np.ndarray, width: int) -> np.ndarray:
+    """Weighted count of each level per field, shape (fields, width); null rows count nowhere."""
+    counts = np.zeros((codes.shape[1], width))
+    for column in range(codes.shape[1]):
+        known = codes[:, column] >= 0
+        counts[column] = np.bincount(codes[known, column], weights=weights[known], minlength=width)
+    return counts
+
+
+def _normalise(counts: np.ndarray, valid: np.ndarray, previous: np.ndarray, pseudo: float) -> np.ndarray:
+    """Level frequencies per field; a field never observed keeps its previous values."""
+    probs = np.where(valid, np.clip(counts, 0, None) + pseudo, 0.0)
+    probs = probs / probs.sum(axis=1, keepdims=True)
+    unseen = counts.sum(axis=1) <= 0
+    probs[unseen] = previous[unseen]
+    return probs
+
+
+def _apply_bounds(m: np.ndarray, model: MatchModel) -> np.ndarray:
+    m = m.copy()
+    for i, f in enumerate(model.fields):
+        for label, low, high in f.m_bounds:
+            j = f.labels.index(label)
+            bounded = float(np.clip(m[i, j], low, high))
+            others = m[i].sum() - m[i, j]
+            if others > 0:
+                m[i] *= (1.0 - bounded) / others
+            m[i, j] = bounded
+    return m
+
+
+def _log_odds(codes: np.ndarray, m: np.ndarray, u: np.ndarray, prior: float) -> np.ndarray:
+    table = np.log(np.where(u > 0, m / np.where(u > 0, u, 1.0), 1.0))
+    table = np.concatenate([table, np.zeros((len(table), 1))], axis=1)  # code -1 → 0
+    return np.log(prior / (1 - prior)) + table[np.arange(codes.shape[1]), codes].sum(axis=1)
+
+
+def train_em(
+    codes: np.ndarray,
+    model: MatchModel,
+    *,
+    version: str,
+    total_pairs: int,
+    labels: tuple[np.ndarray, np.ndarray] | None = None,
+    fix_u: bool = True,
+    max_iterations: int = 200,
+    tolerance: float = 1e-6,
+) -> TrainingResult:
+    """A model whose m (and u unless `fix_u`) and prior are re-estimated on candidate pairs.
+
+    `codes` are the level codes of the candidate pairs; `total_pairs` is the
+    number of all pairs of the data (n(n-1)/2, or n1*n2 for a linkage): the
+    stored prior is the expected number of matches over it, the probability
+    that two random records match. u should come from random pairs
+    (`estimate_u`): among candidate pairs the non-matches are too few and too
+    alike to learn it. `labels`, when given, is `(label_codes, is_match)`:
+    steward merges and not-a-match decisions, their posterior fixed at 1 or 0.
+    """
+    patterns, counts = np.unique(np.asarray(codes, dtype=np.int64), axis=0, return_counts=True)
+    fixed = _fixed_posteriors(labels, patterns.shape[1])
+    m, u, valid = _parameters(model)
+    share, iterations, converged = 0.5, 0, False  # share of matches among candidates
+    for iterations in range(1, max_iterations + 1):
+        posterior = 1.0 / (1.0 + np.exp(-_log_odds(patterns, m, u, share)))
+        all_codes = np.concatenate([patterns, fixed[0]])
+        match_w = np.concatenate([counts * posterior, fixed[1]])
+        other_w = np.concatenate([counts * (1 - posterior), 1.0 - fixed[1]])
+        new_m = _apply_bounds(_normalise(_level_counts(all_codes, match_w, m.shape[1]), valid, m, EPSILON), model)
+        new_u = u if fix_u else _normalise(_level_counts(all_codes, other_w, u.shape[1]), valid, u, EPSILON)
+        share = float(np.clip(match_w.sum() / (match_w.sum() + other_w.sum()), EPSILON, 1 - EPSILON))
+        change = max(np.abs(new_m - m).max(), np.abs(new_u - u).max())
+        m, u = new_m, new_u
+        if change < tolerance:
+            converged = True
+            break
+    prior = float(np.clip(match_w.sum() / max(total_pairs, 1), EPSILON * EPSILON, 0.5))
+    trained = model.with_levels(make_monotone(m, u, valid), u, prior, version)
+    trained, problems = _keep_sane_fields(trained, model)
+    return TrainingResult(trained, iterations, converged, problems)
+
+
+def _fixed_posteriors(
+    labels: tuple[np.ndarray, np.ndarray] | None, n_fields: int
+) -> tuple[np.ndarray, np.ndarray]:
+    if labels is None:
+        return np.zeros((0, n_fields), dtype=np.int64), np.zeros(0)
+    label_codes, is_match = labels
+    return np.asarray(label_codes, dtype=np.int64).reshape(-1, n_fields), np.asarray(is_match, float)
+
+
+def make_monotone(m: np.ndarray, u: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """m adjusted so that m/u never rises from a level to the next weaker one (PAV)."""
+    m = m.copy()
+    for row in range(len(m)):
+        n = int(valid[row].sum())
+        blocks: list[list[int]] = []  # each block: [first level, last level]
+        for level in range(n):
+            blocks.append([level, level])
+            while len(blocks) > 1 and _ratio(m, u, row, blocks[-2]) < _ratio(m, u, row, blocks[-1]):
+                last = blocks.pop()
+                blocks[-1][1] = last[1]
+                _pool(m, u, row, blocks[-1])
+    return m
+
+
+def _ratio(m: np.ndarray, u: np.ndarray, row: int, block: list[int]) -> float:
+    span = slice(block[0], block[1] + 1)
+    return m[row, span].sum() / u[row, span].sum()
+
+
+def _pool(m: np.ndarray, u: np.ndarray, row: int, block: list[int]) -> None:
+    span = slice(block[0], block[1] + 1)
+    m[row, span] = u[row, span] * m[row, span].sum() / u[row, span].sum()
+
+
+def weight_problems(model: MatchModel) -> list[str]:
+    """Fields whose learnt weights make no sense: top agreement ≤ 0 or `else` ≥ 0."""
+    problems = []
+    for f in model.fields:
+        if f.levels[0].weight <= 0:
+            problems.append(f"{f.name}: agreement level {f.levels[0].label} does not weigh for a match")
+        if f.levels[-1].label == "else" and f.levels[-1].weight >= 0:
+            problems.append(f"{f.name}: disagreement does not weigh against a match")
+    return problems
+
+
+def _keep_sane_fields(trained: MatchModel, previous: MatchModel) -> tuple[MatchModel, tuple[str, ...]]:
+    problems = weight_problems(trained)
+    bad = {p.split(":", 1)[0] for p in problems}
+    if not bad:
+        return trained, ()
+    fields = tuple(old if new.name in bad else new
+                   for new, old in zip(trained.fields, previous.fields, strict=True))
+    kept = tuple(f"{p} (kept previous parameters)" for p in problems)
+    return replace(trained, fields=fields), kept
+
+
+def estimate_u(random_codes: np.ndarray, model: MatchModel) -> MatchModel:
+    """The model with u set to each level's frequency among random (almost surely distinct) pairs."""
+    m, u, valid = _parameters(model)
+    codes = np.asarray(random_codes, dtype=np.int64)
+    # One pseudo-pair per level: a level never seen among random pairs is rare, not impossible.
+    u = _normalise(_level_counts(codes, np.ones(len(codes)), m.shape[1]), valid, u, 1.0)
+    return model.with_levels(m, u, model.prior, model.version)

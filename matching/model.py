@@ -1,0 +1,214 @@
+"""MatchModel: the whole matcher as data (levels, m/u, prior, thresholds, hard rules).
+
+One model per entity type, saved as JSON like Splink's settings; the
+single-record path, the batch path, EM training and explanations all read
+the same object. Defaults ship in `matching/data/model_<entity_type>.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from matching import MatchingError
+from matching.compare import COMPARISONS
+
+# A rule is a conjunction: every named field has one of the listed levels.
+Rule = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+class ModelError(MatchingError):
+    """A model definition is inconsistent; the message lists every problem."""
+
+
+@dataclass(frozen=True)
+class Level:
+    """One agreement level: P(level | match) = m, P(level | not a match) = u."""
+
+    label: str
+    m: float
+    u: float
+
+    @property
+    def weight(self) -> float:
+        """The level's match weight, log2(m / u)."""
+        return math.log2(self.m / self.u)
+
+
+@dataclass(frozen=True)
+class FieldModel:
+    """A field's levels (strongest first, `else` last) and the bounds EM must keep on m."""
+
+    name: str
+    levels: tuple[Level, ...]
+    m_bounds: tuple[tuple[str, float, float], ...] = ()
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The level labels in model order."""
+        return tuple(level.label for level in self.levels)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Match-weight thresholds; `strong_merge` is the margin above `auto_link` that lets
+    one record join two clusters without a steward."""
+
+    auto_link: float
+    review: float
+    strong_merge: float
+
+
+@dataclass(frozen=True)
+class MatchModel:
+    """Everything needed to score a comparison vector and reproduce the decision later."""
+
+    entity_type: str
+    version: str
+    prior: float  # probability that a candidate pair is a match
+    fields: tuple[FieldModel, ...]
+    thresholds: Thresholds
+    match_rules: tuple[Rule, ...] = ()
+    conflict_rules: tuple[Rule, ...] = ()
+    auto_link_requires: tuple[Rule, ...] = ()
+    max_block_size: int = 200
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        """The compared fields in model order."""
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def prior_weight(self) -> float:
+        """log2 of the prior odds of a match."""
+        return math.log2(self.prior / (1.0 - self.prior))
+
+    def weight_table(self) -> np.ndarray:
+        """Weights, shape (fields, max levels + 1); the last column (code -1, null) is 0."""
+        width = max(len(f.levels) for f in self.fields) + 1
+        table = np.zeros((len(self.fields), width))
+        for row, field_model in enumerate(self.fields):
+            table[row, : len(field_model.levels)] = [lv.weight for lv in field_model.levels]
+        return table
+
+    def with_levels(self, m: np.ndarray, u: np.ndarray, prior: float, version: str) -> MatchModel:
+        """A copy with new m/u (arrays shaped like `weight_table` without the null column)."""
+        fields = tuple(
+            replace(f, levels=tuple(
+                replace(lv, m=float(m[i, j]), u=float(u[i, j])) for j, lv in enumerate(f.levels)
+            ))
+            for i, f in enumerate(self.fields)
+        )
+        return replace(self, fields=fields, prior=float(prior), version=version)
+
+
+def _rule_from_json(data: dict[str, list[str]]) -> Rule:
+    return tuple((name, tuple(levels)) for name, levels in data.items())
+
+
+def _rule_to_json(rule: Rule) -> dict[str, list[str]]:
+    return {name: list(levels) for name, levels in rule}
+
+
+def model_from_dict(data: dict[str, Any]) -> MatchModel:
+    """The model described by `data` (as read from JSON); raises ModelError listing all problems."""
+    fields = tuple(
+        FieldModel(
+            name=f["name"],
+            levels=tuple(Level(lv["label"], lv["m"], lv["u"]) for lv in f["levels"]),
+            m_bounds=tuple((label, lo, hi) for label, (lo, hi) in f.get("m_bounds", {}).items()),
+        )
+        for f in data["fields"]
+    )
+    rules = data.get("rules", {})
+    model = MatchModel(
+        entity_type=data["entity_type"],
+        version=data["version"],
+        prior=data["prior"],
+        fields=fields,
+        thresholds=Thresholds(**data["thresholds"]),
+        match_rules=tuple(_rule_from_json(r) for r in rules.get("match", [])),
+        conflict_rules=tuple(_rule_from_json(r) for r in rules.get("conflict", [])),
+        auto_link_requires=tuple(_rule_from_json(r) for r in rules.get("auto_link_requires", [])),
+        max_block_size=data.get("max_block_size", 200),
+        notes=tuple(data.get("notes", ())),
+    )
+    problems = model_problems(model)
+    if problems:
+        raise ModelError("; ".join(problems))
+    return model
+
+
+def model_to_dict(model: MatchModel) -> dict[str, Any]:
+    """The JSON-ready form of `model` (`model_from_dict` reads it back unchanged)."""
+    return {
+        "entity_type": model.entity_type,
+        "version": model.version,
+        "prior": model.prior,
+        "thresholds": {
+            "auto_link": model.thresholds.auto_link,
+            "review": model.thresholds.review,
+            "strong_merge": model.thresholds.strong_merge,
+        },
+        "max_block_size": model.max_block_size,
+        "fields": [
+            {
+                "name": f.name,
+                "levels": [{"label": lv.label, "m": lv.m, "u": lv.u} for lv in f.levels],
+                "m_bounds": {label: [lo, hi] for label, lo, hi in f.m_bounds},
+            }
+            for f in model.fields
+        ],
+        "rules": {
+            "match": [_rule_to_json(r) for r in model.match_rules],
+            "conflict": [_rule_to_json(r) for r in model.conflict_rules],
+            "auto_link_requires": [_rule_to_json(r) for r in model.auto_link_requires],
+        },
+        "notes": list(model.notes),
+    }
+
+
+def model_problems(model: MatchModel) -> list[str]:
+    """Every inconsistency between `model` and the comparisons of its entity type."""
+    comparisons = {c.name: c.levels for c in COMPARISONS.get(model.entity_type, ())}
+    if not comparisons:
+        return [f"unknown entity type {model.entity_type!r}"]
+    problems = []
+    if tuple(comparisons) != model.field_names:
+        problems.append(f"fields must be {list(comparisons)}")
+    for f in model.fields:
+        if f.name in comparisons and f.labels != comparisons[f.name]:
+            problems.append(f"{f.name}: levels must be {list(comparisons[f.name])}")
+        problems += [f"{f.name}.{lv.label}: m and u must be in (0, 1)"
+                     for lv in f.levels if not (0 < lv.m < 1 and 0 < lv.u < 1)]
+    rules = model.match_rules + model.conflict_rules + model.auto_link_requires
+    for name, levels in (term for rule in rules for term in rule):
+        if name not in comparisons or not set(levels) <= set(comparisons[name]):
+            problems.append(f"rule term {name}={list(levels)} names an unknown field or level")
+    if not 0 < model.prior < 1:
+        problems.append("prior must be in (0, 1)")
+    if model.thresholds.review > model.thresholds.auto_link:
+        problems.append("the review threshold must not exceed the auto-link threshold")
+    return problems
+
+
+def load_model(text: str) -> MatchModel:
+    """The model stored as JSON `text`."""
+    return model_from_dict(json.loads(text))
+
+
+def dump_model(model: MatchModel) -> str:
+    """`model` as indented JSON text."""
+    return json.dumps(model_to_dict(model), indent=2, ensure_ascii=False) + "\n"
+
+
+def default_model(entity_type: str) -> MatchModel:
+    """The model shipped for `entity_type` (`customer` or `product`)."""
+    path = resources.files("matching") / "data" / f"model_{entity_type}.json"
+    return load_model(path.read_text(encoding="utf-8"))
