@@ -151,8 +151,9 @@ class CustomerChannels:
         home = self._home(person)
         if rng.random() < 0.7:
             point = self._pick_up_point(source, home.city)
-            address = address_record(point, street=f"ул. {point.street}", house=point.house,
-                                     flat=None, postcode=point.postcode, region=home.city.regions[0])
+            address = address_record(
+                point, street=f"ул. {point.street}", house=point.house, flat=None,
+                postcode=point.postcode, region=home.city.regions[0])
         else:
             address = self._typed_address(home)
         ozon = source == "marketplace_ozon"
@@ -179,14 +180,16 @@ class CustomerChannels:
             rng, vocabulary = self._rng, self._vocabulary
             points = [
                 Home(city, pick(rng, vocabulary.streets), vocabulary.street_types.items[0],
-                     str(1 + below(rng, 90)), None, pick(rng, city.postcodes) + f"{below(rng, 1000):03d}")
+                     str(1 + below(rng, 90)), None,
+                     pick(rng, city.postcodes) + f"{below(rng, 1000):03d}")
                 for _ in range(_PICK_UP_POINTS_PER_CITY)
             ]
             self._pick_up_points[(source, city.name)] = points
         return pick(self._rng, points)
 
     def pos_store(self, person: Person, source: str) -> dict[str, Any]:
-        """A loyalty sign-up at a till: UPPER CASE, no ё, store phone or dummy e-mail, swapped dates."""
+        """A loyalty sign-up at a till: UPPER CASE, no ё, store phone or dummy e-mail,
+        day and month swapped."""
         rng = self._rng
         home = self._home(person)
         store = self._store(home.city)
@@ -268,8 +271,9 @@ class CustomerChannels:
         """An address as a customer types it: abbreviations, word order and extras vary."""
         rng, kind = self._rng, home.street_type
         style = below(rng, 4)
-        street = (f"{pick(rng, kind.abbreviations)} {home.street}", f"{home.street} {kind.abbreviations[0]}",
-                  home.street, f"{kind.name} {home.street}")[style]
+        street = (f"{pick(rng, kind.abbreviations)} {home.street}",
+                  f"{home.street} {kind.abbreviations[0]}", home.street,
+                  f"{kind.name} {home.street}")[style]
         return address_record(
             home, street=street, house=home.house if rng.random() < 0.6 else f"д. {home.house}",
             flat=(home.flat if rng.random() < 0.6 else f"кв. {home.flat}") if home.flat else None,

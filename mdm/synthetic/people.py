@@ -153,9 +153,9 @@ class PeopleFactory:
         surname = vocabulary.surnames.draw(rng)
         home = self._home()
         landline = self._landline(home.city, self._number + 1) if rng.random() < 0.15 else None
-        return self._person(gender, names.draw(rng), surname.male if gender == "m" else surname.female,
-                            self._patronymic(gender), self._birth_date(1945, 2006), home,
-                            landline=landline)
+        last_name = surname.male if gender == "m" else surname.female
+        return self._person(gender, names.draw(rng), last_name, self._patronymic(gender),
+                            self._birth_date(1945, 2006), home, landline=landline)
 
     def _patronymic(self, gender: str, father: GivenName | None = None) -> str:
         father = father or self._vocabulary.male_names.draw(self._rng)
@@ -210,7 +210,9 @@ class PeopleFactory:
         husband_born = self._birth_date(1950, 1980)
         husband = self._person("m", husband_name, surname.male, self._patronymic("m"),
                                husband_born, home, **shared)
-        wife_surname = surname.female if rng.random() < 0.9 else vocabulary.surnames.draw(rng).female
+        # One wife in ten keeps her maiden name.
+        wife_surname = surname.female if rng.random() < 0.9 else (
+            vocabulary.surnames.draw(rng).female)
         members = [husband, self._person(
             "f", wife_name, wife_surname, self._patronymic("f"),
             self._birth_date(husband_born.year - 3, min(husband_born.year + 6, 1985)), home,
@@ -224,7 +226,8 @@ class PeopleFactory:
         rng, vocabulary = self._rng, self._vocabulary
         if rng.random() < 0.12:
             male, female = pick(rng, _SHARED_DIMINUTIVES)
-            return _find(vocabulary.male_names.items, male), _find(vocabulary.female_names.items, female)
+            return (_find(vocabulary.male_names.items, male),
+                    _find(vocabulary.female_names.items, female))
         return vocabulary.male_names.draw(rng), vocabulary.female_names.draw(rng)
 
     def _child(self, father: GivenName, male_surname: str, female_surname: str,

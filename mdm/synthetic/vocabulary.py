@@ -11,9 +11,9 @@ import functools
 import itertools
 import json
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
