@@ -27,7 +27,8 @@ from golden_records.types import (
     check_attribute,
 )
 
-Candidate = tuple[MemberRecord, Any]
+# A member, one of its values, and that value's `value_key`.
+Candidate = tuple[MemberRecord, Any, str]
 SortKey = Callable[[Candidate], tuple]
 
 STRATEGIES = ("source_trust", "most_recent", "most_frequent", "most_complete", "aggregate")
@@ -192,6 +193,8 @@ def count_filled_parts(value: Any) -> int:
 
 def value_key(value: Any) -> str:
     """Return a text that is equal for equal values, dicts and lists included."""
+    if isinstance(value, str):
+        return "s:" + value  # no JSON text starts with "s"; plain text is the common case
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
@@ -201,17 +204,17 @@ def _candidates(members: Iterable[MemberRecord], attribute: str, flatten: bool) 
         value = member.attributes.get(attribute)
         # One record may carry several e-mails; aggregation lists each of them.
         values = value if flatten and isinstance(value, list | tuple) else [value]
-        found.extend((member, v) for v in values if not is_empty(v))
+        found.extend((member, v, value_key(v)) for v in values if not is_empty(v))
     return found
 
 
 def _sort_key(rule: SurvivorshipRule, rules: EntityRules, attribute: str,
               candidates: Sequence[Candidate]) -> SortKey:
     """Return the ranking key of `rule`: smaller is better, ties end in a total order."""
-    counts = Counter(value_key(v) for _, v in candidates)
-    freshest = max(m.as_of for m, _ in candidates)
+    counts = Counter(text for _, _, text in candidates)
+    freshest = max(m.as_of for m, _, _ in candidates)
 
-    def strategy_part(member: MemberRecord, value: Any) -> tuple:
+    def strategy_part(member: MemberRecord, value: Any, text: str) -> tuple:
         rank, age = rules.rank(member.source, attribute), -member.as_of.timestamp()
         if rule.strategy == "most_recent" and rule.recency_window is not None:
             # Inside the window trust decides; a value older than the window loses.
@@ -219,16 +222,15 @@ def _sort_key(rule: SurvivorshipRule, rules: EntityRules, attribute: str,
         if rule.strategy == "most_recent":
             return (age, rank)
         if rule.strategy == "most_frequent":
-            return (-counts[value_key(value)], rank, age)
+            return (-counts[text], rank, age)
         if rule.strategy == "most_complete":
             return (-count_filled_parts(value), rank, age)
         return (rank, age)
 
     def key(candidate: Candidate) -> tuple:
-        member, value = candidate
+        member, value, text = candidate
         invalid = rule.validated_first and not member.is_valid(attribute)
-        total_order = (member.source, member.record_id, value_key(value))
-        return (invalid, *strategy_part(member, value), *total_order)
+        return (invalid, *strategy_part(member, value, text), member.source, member.record_id, text)
 
     return key
 
@@ -243,8 +245,8 @@ def _aggregate(candidates: list[Candidate], key: SortKey,
     values: list[Any] = []
     positions: dict[str, int] = {}
     lineage: list[Lineage] = []
-    for member, value in sorted(candidates, key=key):
-        position = positions.setdefault(value_key(value), len(values))
+    for member, value, text in sorted(candidates, key=key):
+        position = positions.setdefault(text, len(values))
         if position == len(values):
             values.append(value)
         lineage.append(_lineage(member, rule, position))
@@ -266,7 +268,7 @@ def survive_attribute(attribute: str, members: Iterable[MemberRecord],
     key = _sort_key(rule, rules, attribute, candidates)
     if aggregate:
         return _aggregate(candidates, key, rule)
-    member, value = min(candidates, key=key)
+    member, value, _ = min(candidates, key=key)
     return value, _lineage(member, rule)
 
 
