@@ -62,7 +62,11 @@ class Tombstone:
 
 @dataclass(frozen=True)
 class ScrubPlan:
-    """Everything the store must clear: these ids in every one of `targets`."""
+    """Everything the store must clear: these ids in every one of `targets`.
+
+    `golden_ids` include the merged records that redirect here: their pins
+    hold steward-entered values too.
+    """
 
     golden_ids: frozenset[str]
     record_ids: frozenset[str]

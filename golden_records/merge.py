@@ -200,13 +200,15 @@ def _check_mergeable(a: GoldenState, b: GoldenState,
 
 def merge(a: GoldenState, b: GoldenState, *, config: SurvivorshipConfig, actor: str,
           reason: str, now: dt.datetime, not_a_match: Iterable[RecordPair] = (),
-          expected_versions: Mapping[str, int] | None = None) -> MergeResult:
+          expected_versions: Mapping[str, int] | None = None,
+          kind: str = "steward_merge") -> MergeResult:
     """Return the merge of two golden records; the order of `a` and `b` does not matter.
 
     The survivor keeps the older id (by created_at, then id); the other becomes
     a redirect to it. Pins of both are kept; where both pinned one attribute the
     survivor's pin wins and the result lists the conflict. Raises
     NotAMatchViolationError, StaleVersionError, EntityTypeMismatchError.
+    `kind` is the decision recorded: "steward_merge" or "auto_link".
     """
     _check_mergeable(a, b, expected_versions)
     survivor, absorbed = sorted((a, b), key=lambda s: (s.record.created_at, s.golden_id))
@@ -222,7 +224,7 @@ def merge(a: GoldenState, b: GoldenState, *, config: SurvivorshipConfig, actor: 
                    lineage={}, member_ids=frozenset())
     event = event_for(GOLDEN_MERGED, merged.record, absorbed_id=gone.golden_id,
                       absorbed_version=gone.version, record_ids=sorted(absorbed.member_ids))
-    decision = Decision("merge", actor, reason, now, (survivor.golden_id, gone.golden_id),
+    decision = Decision(kind, actor, reason, now, (survivor.golden_id, gone.golden_id),
                         tuple(sorted(merged.member_ids)))
     return MergeResult(merged, gone, {gone.golden_id: survivor.golden_id}, conflicts, (event,),
                        decision)

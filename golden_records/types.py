@@ -235,6 +235,11 @@ class GoldenState:
     record: GoldenRecord
     members: tuple[MemberRecord, ...] = ()
 
+    def __post_init__(self) -> None:
+        # A store that loaded the wrong members would silently rewrite the record.
+        if self.member_ids != self.record.member_ids:
+            raise GoldenRecordError(f"members do not match golden record {self.golden_id}")
+
     @property
     def golden_id(self) -> str:
         """Return the golden id of the record."""

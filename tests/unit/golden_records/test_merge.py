@@ -95,7 +95,12 @@ def test_the_merged_record_holds_every_member_and_one_merged_event_names_the_abs
     assert result.state.record.attributes["phone"] == ["+79123456780", "+79123456789"]
     assert [(e.type, e.version, e.data["absorbed_id"]) for e in result.events] == [
         ("golden.merged", 2, "g-julia")]
-    assert result.decision.actor == "steward.petrova"
+    assert (result.decision.kind, result.decision.actor) == ("steward_merge", "steward.petrova")
+
+
+def test_members_that_do_not_match_the_golden_record_are_refused(yulia, julia):
+    with pytest.raises(GoldenRecordError):
+        replace(yulia, members=julia.members)
 
 
 def test_the_absorbed_record_becomes_a_redirect_that_keeps_its_pins(yulia, julia, config):
