@@ -11,6 +11,7 @@ from matching.data import read_rows
 from matching.standardise.text import clean_text, latin_key, to_latin
 from matching.views import AddressView
 
+ADDRESS_FIELDS = ("country", "region", "city", "street", "house", "flat", "postcode")
 _RU_POSTCODE = re.compile(r"\d{6}")
 # "пр-т", "б-р", "р-н": one abbreviation written with a hyphen.
 _HYPHENATED_ABBREVIATION = re.compile(r"\b([^\W\d_]{1,2})-([^\W\d_])\b")
@@ -62,22 +63,29 @@ def standardise_address(raw: object, *, default_country: str | None = None) -> A
     """
     if not isinstance(raw, Mapping):
         return None
+    written = tuple(_text(raw.get(field)) for field in ADDRESS_FIELDS)
+    return _standardise_address(written, default_country)
+
+
+@lru_cache(maxsize=65536)
+def _standardise_address(written: tuple[str, ...], default_country: str | None) -> AddressView:
+    raw = dict(zip(ADDRESS_FIELDS, written, strict=True))
     # A copy: _parse_line's results are cached and shared.
-    parts = replace(_parse_line(_text(raw.get("street")), None))
+    parts = replace(_parse_line(raw["street"], None))
     for slot in ("house", "flat"):
-        given = _parse_line(_text(raw.get(slot)), slot)
+        given = _parse_line(raw[slot], slot)
         if getattr(given, slot):
             parts = _with_slot(parts, given, slot)
-    country = standardise_country(_text(raw.get("country"))) or default_country
+    country = standardise_country(raw["country"]) or default_country
     view = AddressView(
         country=country,
-        region=standardise_region(_text(raw.get("region"))),
-        city=standardise_city(_text(raw.get("city"))),
+        region=standardise_region(raw["region"]),
+        city=standardise_city(raw["city"]),
         street=" ".join(parts.street_words) or None,
         street_type=parts.street_type,
         house=_house_code(parts),
         flat=parts.flat,
-        postcode=standardise_postcode(_text(raw.get("postcode")), country),
+        postcode=standardise_postcode(raw["postcode"], country),
     )
     return _with_key(view)
 

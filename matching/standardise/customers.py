@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 
-from matching.standardise.addresses import standardise_address
+from matching.standardise.addresses import ADDRESS_FIELDS, standardise_address
 from matching.standardise.dates import standardise_birth_date
 from matching.standardise.emails import standardise_email
 from matching.standardise.gender import infer_gender
@@ -33,7 +33,6 @@ from matching.views import AddressView, CustomerView
 
 _EMAIL_SEPARATORS = re.compile(r"[,;\s]+")
 _CARD_FILLER = re.compile(r"[\s\-]+")
-_ADDRESS_FIELDS = ("country", "region", "city", "street", "house", "flat", "postcode")
 
 
 def standardise_customer(
@@ -172,7 +171,7 @@ def _address(
     if not isinstance(value, Mapping):
         problems.add("address", "wrong_type", type(value).__name__)
         return None
-    fields = {field: text_field(value, field, problems, "address.") for field in _ADDRESS_FIELDS}
+    fields = {field: text_field(value, field, problems, "address.") for field in ADDRESS_FIELDS}
     address = standardise_address(fields, default_country=region)
     if fields["postcode"] and address.postcode is None:
         problems.add("address.postcode", "invalid", fields["postcode"])

@@ -9,7 +9,7 @@ from functools import lru_cache
 import jellyfish
 
 from matching.data import read_rows
-from matching.standardise.text import latin_key
+from matching.standardise.text import clean_text, latin_key, words
 from matching.views import PersonName
 
 GIVEN_NAME_FILES = ("given_names_ru.csv", "given_names_en.csv")
@@ -82,7 +82,8 @@ def _standardise_name(raw: str, gender: str | None) -> PersonName | None:
     latin = latin_key(raw)
     if not latin:
         return None
-    is_initial = all(len(word) == 1 for word in latin.split())
+    # Ю. is an initial too, though it is two letters in Latin.
+    is_initial = all(len(word) == 1 for word in words(clean_text(raw)))
     candidates = () if is_initial else _canonical_candidates(latin)
     preferred = [c for c in candidates if c[1] == gender] if gender else []
     ordered = list(dict.fromkeys(c[0] for c in preferred + list(candidates)))
@@ -132,8 +133,9 @@ def last_name_stem(name: object) -> str:
 @lru_cache(maxsize=65536)
 def _stem_word(word: str) -> str:
     for ending, replacement in _STEM_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
-            return word[: -len(ending)] + replacement
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            return stem + replacement if len(stem) >= _MIN_STEM else word
     return word
 
 
@@ -154,11 +156,13 @@ def repair_name_order(
     return first, last
 
 
+@lru_cache(maxsize=65536)
 def as_surname(name: PersonName) -> PersonName:
     """`name` read as a surname: no diminutive resolution (Марина the surname stays marina)."""
     return replace(name, canonical=name.latin, phonetic=phonetic_key(name.latin), alternatives=())
 
 
+@lru_cache(maxsize=65536)
 def with_gender(name: PersonName | None, gender: str | None) -> PersonName | None:
     """`name` with the full given name of `gender` first when its diminutive is ambiguous.
 
