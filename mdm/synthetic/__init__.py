@@ -13,7 +13,7 @@ from mdm.synthetic.customers import (
     generate_customer_records,
     generate_customers,
 )
-from mdm.synthetic.demo import generate_demo
+from mdm.synthetic.demo import generate_demo, generate_demo_records
 from mdm.synthetic.inventory import generate_prices, generate_stock, locations
 from mdm.synthetic.products import PRODUCT_SOURCES, generate_products
 from mdm.synthetic.records import SyntheticRecord
@@ -25,6 +25,7 @@ __all__ = [
     "generate_customer_records",
     "generate_customers",
     "generate_demo",
+    "generate_demo_records",
     "generate_prices",
     "generate_products",
     "generate_stock",

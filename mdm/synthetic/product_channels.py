@@ -13,7 +13,7 @@ from typing import Any
 
 from mdm.synthetic.catalogue import Variant, pick_form, wrong_check_digit
 from mdm.synthetic.spelling import format_timestamp, random_instant
-from mdm.synthetic.vocabulary import Vocabulary, pick
+from mdm.synthetic.vocabulary import Vocabulary, below, pick
 
 # Price of each channel relative to the shelf price (the app is 5 % cheaper).
 _CHANNEL_PRICE = {"web_shop": 1.0, "mobile_app": 0.95, "marketplace_ozon": 0.92,
@@ -67,8 +67,8 @@ class ProductChannels:
         """The record `source` sends for `variant`."""
         rng = self._rng
         self._counters[source] = count = self._counters.get(source, 0) + 1
-        style = {"web_shop": 0, "mobile_app": 0, "marketplace_ozon": 1, "marketplace_wb": 3}.get(
-            source, 0)
+        # Unit styles of format_volume/format_weight: each channel has its habit, WB sellers two.
+        style = {"marketplace_ozon": 1, "marketplace_wb": 2 + below(rng, 2)}.get(source, 0)
         brand_forms = self._vocabulary.brands[variant.brand]["forms"]
         if source == "pos_store":
             title = self._till_title(variant, brand_forms[1])
