@@ -236,7 +236,8 @@ class CustomerChannels:
             format_phone(rng, person.landline) if person.landline and roll < 0.95 else None)
         email = person.email if rng.random() < 0.3 else None
         if email and rng.random() < 0.1:
-            email = misspell(rng, email)
+            local, _, domain = email.partition("@")  # spelt out letter by letter, domain known
+            email = f"{misspell(rng, local)}@{domain}"
         born = self._birth_date(person, 0.4)
         if born and rng.random() < 0.05:
             born = f"{int(born[:4]) + pick(rng, (-10, -1, 1, 10))}{born[4:]}"
