@@ -58,3 +58,24 @@ class PayloadTooLargeError(MdmError):
 class UnsupportedMediaTypeError(MdmError):
     status = 415
     title = "Unsupported media type"
+
+
+class StaleVersionError(MdmError):
+    """The caller acted on a version of a golden record that is no longer current."""
+
+    status = 412
+    title = "Precondition failed"
+
+
+class PreconditionRequiredError(MdmError):
+    """A write came without `If-Match`: without it a lost update cannot be ruled out."""
+
+    status = 428
+    title = "Precondition required"
+
+
+class UnprocessableError(MdmError):
+    """The request is well-formed but names something that cannot be (an unknown attribute)."""
+
+    status = 422
+    title = "Unprocessable content"

@@ -1,23 +1,33 @@
 """Persist golden records: create, absorb (merge) and rebuild them from their members.
 
-Every change writes a version row and an outbox event in the caller's transaction.
+Survivorship is the core's (`golden_records.build_golden_record`) with the shipped rules and
+each source's trust ranks; pins and absorbed ids live on the golden row, so every rebuild
+keeps them. Every change writes a version row and outbox events in the caller's transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from mdm.models import Event, GoldenRecord, GoldenRecordVersion, Source, SourceRecord, Xref
+from golden_records import merge as core
+from golden_records.survivorship import SurvivorshipConfig, load_default_config
+from golden_records.types import Event as CoreEvent
+from golden_records.types import GoldenState, MemberRecord
+from matching.standardise.dates import standardise_birth_date
+from matching.standardise.emails import standardise_email
+from matching.standardise.phones import standardise_phone
+from mdm.models import Event, GoldenRecord, Source
+from mdm.store import golden_state as store
 
-# Interim survivorship: the freshest non-empty value of each field wins.
-SKIPPED_FIELDS = {"source_key", "updated_at"}
+MATCHER = "matcher"
 
 
 @dataclass(frozen=True)
@@ -26,21 +36,71 @@ class Member:
     record_id: uuid.UUID
     payload: Mapping[str, Any]
     as_of: dt.datetime
+    source_key: str = ""
 
 
-def build_attributes(members: list[Member]) -> tuple[dict, dict]:
-    """Golden attributes and their lineage: the most recent non-empty value per field."""
-    attributes: dict[str, Any] = {}
-    lineage: dict[str, Any] = {}
-    ordered = sorted(members, key=lambda m: (m.as_of, m.source, str(m.record_id)))
-    for member in ordered:
-        for name, value in member.payload.items():
-            if name in SKIPPED_FIELDS or value in (None, "", {}, []):
-                continue
-            attributes[name] = value
-            lineage[name] = {"source": member.source, "record_id": str(member.record_id),
-                             "rule": "most_recent", "as_of": member.as_of.isoformat()}
-    return attributes, lineage
+@lru_cache(maxsize=1)
+def _shipped_config() -> SurvivorshipConfig:
+    return load_default_config()
+
+
+def survivorship_config(session: Session) -> SurvivorshipConfig:
+    """Return the shipped survivorship rules with each source's own trust ranks applied.
+
+    `sources.trust` says "higher wins" (`{"*": 5, "phone": 8}`); the core ranks "lower
+    wins", so a stored trust becomes its negative, and a source with trust of its own
+    outranks the shipped defaults (ranks 1 and up).
+    """
+    shipped = _shipped_config()
+    own = {name: trust for name, trust in session.execute(select(Source.name, Source.trust))
+           if trust}
+    if not own:
+        return shipped
+    ranks = {name: {attribute: -rank for attribute, rank in trust.items()}
+             for name, trust in own.items()}
+    entity_types = {kind: replace(rules, trust={**rules.trust, **ranks})
+                    for kind, rules in shipped.entity_types.items()}
+    return SurvivorshipConfig(entity_types)
+
+
+def _standardised(payload: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, bool]]:
+    """Return the customer fields in display form (E.164, normalised e-mail) and their validity."""
+    attributes, validity = dict(payload), {}
+    for name, standardise in (("email", standardise_email), ("phone", standardise_phone)):
+        if payload.get(name):
+            value = standardise(payload[name])
+            validity[name] = value is not None
+            attributes[name] = value or payload[name]
+    if payload.get("birth_date"):
+        validity["birth_date"] = standardise_birth_date(payload["birth_date"])[0] is not None
+    return attributes, validity
+
+
+def member_record(entity_type: str, member: Member) -> MemberRecord:
+    """Return the core's view of a stored source record (a member of a golden record)."""
+    attributes, validity = (_standardised(member.payload) if entity_type == "customer"
+                            else (dict(member.payload), {}))
+    return MemberRecord(str(member.record_id), member.source, member.source_key, entity_type,
+                        attributes, member.as_of, validity)
+
+
+def member_from_row(entity_type: str, row: tuple) -> MemberRecord:
+    """Return the MemberRecord of a `store.member_rows` row."""
+    _golden_id, source, source_key, record_id, payload, as_of = row
+    return member_record(entity_type, Member(source, record_id, payload, as_of, source_key))
+
+
+def load_state(session: Session, golden_id: str | uuid.UUID, *, lock: bool = True
+               ) -> GoldenState:
+    """Return the stored state of a golden record; NotFoundError when there is none."""
+    return store.load_state(session, golden_id, member_from_row, lock=lock)
+
+
+def load_states(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
+                lock: bool = True) -> dict[str, GoldenState]:
+    """Return the stored states of the golden records of `golden_ids`, by id text."""
+    stored = store.load_stored_states(session, golden_ids, member_from_row, lock=lock)
+    return {golden_id: entry.state for golden_id, entry in stored.items()}
 
 
 def choose_survivors(session: Session, goldens_of: Mapping[int, set[uuid.UUID]],
@@ -56,6 +116,7 @@ def choose_survivors(session: Session, goldens_of: Mapping[int, set[uuid.UUID]],
     for component, ids in goldens_of.items():
         if not ids:
             continue
+        # The core's order: older created_at, then id text; the core's merge agrees.
         survivor = min(ids, key=lambda golden_id: (created[golden_id], str(golden_id)))
         targets[component] = survivor
         for golden_id in ids - {survivor}:
@@ -66,20 +127,16 @@ def choose_survivors(session: Session, goldens_of: Mapping[int, set[uuid.UUID]],
 def insert_new(session: Session, entity_type: str, members_of: Mapping[uuid.UUID, list[Member]],
                *, now: dt.datetime) -> None:
     """Create golden records whose members are all known in memory."""
-    goldens, versions, events = [], [], []
+    config = survivorship_config(session)
+    records, events = [], []
     for golden_id, members in members_of.items():
-        attributes, lineage = build_attributes(members)
-        goldens.append({"id": golden_id, "entity_type": entity_type, "status": "active",
-                        "version": 1, "attributes": attributes, "lineage": lineage,
-                        "merged_into": None, "created_at": now, "updated_at": now})
-        versions.append(_version_row(golden_id, 1, "active", attributes, lineage,
-                                     [m.record_id for m in members], "created", now))
-        events.append(event_row("golden.created", entity_type, golden_id, 1, now,
-                                {"attributes": attributes}))
-    if goldens:
-        session.execute(insert(GoldenRecord.__table__), goldens)
-        session.execute(insert(GoldenRecordVersion.__table__), versions)
-        session.execute(insert(Event.__table__), events)
+        result = core.create_golden(str(golden_id), entity_type,
+                                    [member_record(entity_type, m) for m in members],
+                                    config=config, now=now)
+        records.append(result.state.record)
+        events.extend(result.events)
+    store.insert_records(session, records, cause="golden.created", now=now)
+    write_events(session, events, now)
 
 
 def absorb(session: Session, absorbed: Mapping[uuid.UUID, uuid.UUID], *,
@@ -87,69 +144,57 @@ def absorb(session: Session, absorbed: Mapping[uuid.UUID, uuid.UUID], *,
     """Merge each absorbed golden record into its survivor; the absorbed id redirects forever."""
     if not absorbed:
         return
-    table, xref = GoldenRecord.__table__, Xref.__table__
-    rows = session.execute(select(table.c.id, table.c.entity_type, table.c.version,
-                                  table.c.attributes, table.c.lineage)
-                           .where(table.c.id.in_(list(absorbed)))).all()
-    for golden_id, entity_type, version, attributes, lineage in rows:
-        survivor = absorbed[golden_id]
-        session.execute(update(xref).where(xref.c.golden_id == golden_id)
-                        .values(golden_id=survivor, linked_at=now))
-        # Flatten redirect chains: whatever pointed at the absorbed id now points at the survivor.
-        session.execute(update(table).where(table.c.merged_into == golden_id)
-                        .values(merged_into=survivor))
-        session.execute(update(table).where(table.c.id == golden_id).values(
-            status="merged", merged_into=survivor, version=version + 1, updated_at=now))
-        session.execute(insert(GoldenRecordVersion.__table__), [_version_row(
-            golden_id, version + 1, "merged", attributes, lineage, [], "merged", now)])
-        session.execute(insert(Event.__table__), [event_row(
-            "golden.merged", entity_type, survivor, None, now,
-            {"survivor_id": str(survivor), "absorbed_id": str(golden_id)})])
+    config = survivorship_config(session)
+    for golden_id, survivor_id in sorted(absorbed.items(), key=lambda kv: str(kv[0])):
+        states = load_states(session, [golden_id, survivor_id])
+        survivor, gone = states[str(survivor_id)], states[str(golden_id)]
+        pairs = store.not_a_match_pairs(session, survivor.member_ids | gone.member_ids)
+        result = core.merge(survivor, gone, config=config, actor=MATCHER, reason="auto_link",
+                            now=now, not_a_match=pairs)
+        save_merge(session, result, survivor, gone, now=now)
+
+
+def save_merge(session: Session, result: core.MergeResult, a: GoldenState, b: GoldenState,
+               *, now: dt.datetime) -> None:
+    """Store a core merge: both golden rows, their history, the xref and the events."""
+    before = {a.golden_id: a.record.version, b.golden_id: b.record.version}
+    store.update_record(session, result.state.record, cause="golden.merged", now=now,
+                        previous_version=before[result.state.golden_id])
+    store.update_record(session, result.absorbed, cause="golden.merged", now=now,
+                        previous_version=before[result.absorbed.golden_id])
+    moved = a.member_ids | b.member_ids
+    store.point_xref(session, result.state.golden_id, moved, now)
+    write_events(session, result.events, now)
 
 
 def rebuild(session: Session, entity_type: str, golden_ids: set[uuid.UUID], *,
             now: dt.datetime) -> None:
-    """Recompute golden records from their stored members; a change makes a new version."""
+    """Recompute golden records from their stored members and pins; a change makes a version."""
     if not golden_ids:
         return
-    members = load_members(session, golden_ids)
-    table = GoldenRecord.__table__
-    current = session.execute(select(table.c.id, table.c.version, table.c.attributes,
-                                     table.c.lineage).where(table.c.id.in_(list(golden_ids))))
-    updates, versions, events = [], [], []
-    for golden_id, version, old_attributes, old_lineage in current:
-        attributes, lineage = build_attributes(members.get(golden_id, []))
-        ids = sorted(str(m.record_id) for m in members.get(golden_id, []))
-        if attributes == old_attributes and lineage == old_lineage:
+    config = survivorship_config(session)
+    stored = store.load_stored_states(session, golden_ids, member_from_row, lock=True)
+    for entry in stored.values():
+        state = entry.state
+        if not state.record.is_active:
             continue
-        updates.append({"b_id": golden_id, "version": version + 1, "attributes": attributes,
-                        "lineage": lineage, "updated_at": now})
-        versions.append(_version_row(golden_id, version + 1, "active", attributes, lineage,
-                                     ids, "updated", now))
-        events.append(event_row("golden.updated", entity_type, golden_id, version + 1, now,
-                                {"attributes": attributes}))
-    if updates:
-        session.execute(update(table).where(table.c.id == bindparam("b_id")), updates,
-                        execution_options={"synchronize_session": False})
-        session.execute(insert(GoldenRecordVersion.__table__), versions)
-        session.execute(insert(Event.__table__), events)
+        pairs = store.not_a_match_pairs(session, state.member_ids | {
+            m.record_id for m in entry.arrivals}) if entry.arrivals else ()
+        # Attaching replaces members of the same id, so changed payloads are recomputed too.
+        result = core.attach_records(state, entry.arrivals, config=config, now=now,
+                                     not_a_match=pairs)
+        if result.changed:
+            store.update_record(session, result.state.record, cause="golden.updated", now=now,
+                                previous_version=state.record.version)
+            write_events(session, result.events, now)
 
 
 def load_members(session: Session, golden_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Member]]:
     """The source records linked to each golden record, as members."""
-    xref, records, sources = Xref.__table__, SourceRecord.__table__, Source.__table__
     result: dict[uuid.UUID, list[Member]] = {}
-    ids = list(golden_ids)
-    for start in range(0, len(ids), 500):
-        rows = session.execute(
-            select(xref.c.golden_id, sources.c.name, records.c.id, records.c.payload,
-                   records.c.updated_at, records.c.received_at)
-            .join(records, records.c.id == xref.c.source_record_id)
-            .join(sources, sources.c.id == records.c.source_id)
-            .where(xref.c.golden_id.in_(ids[start:start + 500])))
-        for golden_id, source, record_id, payload, updated_at, received_at in rows:
-            result.setdefault(golden_id, []).append(
-                Member(source, record_id, payload, updated_at or received_at))
+    for golden_id, source, key, record_id, payload, as_of in store.member_rows(session,
+                                                                               golden_ids):
+        result.setdefault(golden_id, []).append(Member(source, record_id, payload, as_of, key))
     return result
 
 
@@ -161,8 +206,42 @@ def event_row(event_type: str, entity_type: str, golden_id: uuid.UUID | None,
             "feed_seq": None}
 
 
-def _version_row(golden_id, version, status, attributes, lineage, member_ids, cause, now):
-    return {"golden_id": golden_id, "version": version, "status": status,
-            "attributes": attributes, "lineage": lineage,
-            "member_ids": [str(member_id) for member_id in member_ids], "cause": cause,
-            "recorded_at": now}
+def write_events(session: Session, events: Iterable[CoreEvent], now: dt.datetime) -> None:
+    """Insert the core's events into the outbox, in the caller's transaction."""
+    rows = [event_row(e.type, e.entity_type, uuid.UUID(e.golden_id), e.version, now,
+                      dict(e.data)) for e in events]
+    if rows:
+        session.execute(insert(Event.__table__), rows)
+
+
+class NotAMatchGuard:
+    """Which links ingestion may not make: a record never joins a not-a-match partner."""
+
+    def __init__(self, members: Mapping[uuid.UUID, set[str]], pairs: Iterable[tuple[str, str]]):
+        self._members = members
+        self._partners: dict[str, set[str]] = {}
+        for left, right in pairs:
+            self._partners.setdefault(left, set()).add(right)
+            self._partners.setdefault(right, set()).add(left)
+
+    def members(self, golden_id: uuid.UUID) -> set[str]:
+        """Return the record ids (text) of a golden record touched by the run."""
+        return self._members.get(golden_id, set())
+
+    def vetoes(self, left: set[str], right: set[str]) -> bool:
+        """Return whether some record of `left` has a not-a-match with one of `right`."""
+        if not self._partners:
+            return False
+        small, large = sorted((left, right), key=len)
+        return any(self._partners.get(record_id, set()) & large for record_id in small)
+
+
+def not_a_match_guard(session: Session, record_ids: Iterable[uuid.UUID],
+                      golden_ids: Iterable[uuid.UUID]) -> NotAMatchGuard:
+    """Return the guard for a matching run over `record_ids` touching `golden_ids`."""
+    members: dict[uuid.UUID, set[str]] = {}
+    for golden_id, *_rest, record_id, _payload, _as_of in store.member_rows(session,
+                                                                              set(golden_ids)):
+        members.setdefault(golden_id, set()).add(str(record_id))
+    everyone = {str(r) for r in record_ids} | {r for ids in members.values() for r in ids}
+    return NotAMatchGuard(members, store.not_a_match_pairs(session, everyone))

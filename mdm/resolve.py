@@ -38,7 +38,9 @@ def resolve_records(session: Session, entity_type: str, changed: list[ChangedRec
     _replace_match_keys(session, entity_type, keys)
     current = _current_golden_ids(session, [record.record_id for record in changed])
     neighbours = _golden_ids_sharing_keys(session, entity_type, keys)
-    plan = _plan_links(changed, keys, current, neighbours)
+    guard = golden.not_a_match_guard(session, list(keys), {
+        golden_id for ids in neighbours.values() for golden_id in ids} | set(current.values()))
+    plan = _plan_links(changed, keys, current, neighbours, guard)
     targets, absorbed = golden.choose_survivors(session, plan.goldens_of, now=now)
     new_goldens = {targets.setdefault(component, uuid.uuid4()): [
         golden.Member(r.source, r.record_id, r.payload, r.as_of) for r in members]
@@ -97,8 +99,10 @@ class LinkPlan:
 
 
 def _plan_links(changed: list[ChangedRecord], keys: dict, current: dict,
-                neighbours: dict[str, set]) -> LinkPlan:
+                neighbours: dict[str, set], guard: golden.NotAMatchGuard) -> LinkPlan:
     parent = list(range(len(changed)))
+    # Record ids each component holds: a steward's not-a-match vetoes any link joining a pair.
+    holds = [{str(record.record_id)} for record in changed]
 
     def find(node: int) -> int:
         while parent[node] != node:
@@ -106,16 +110,26 @@ def _plan_links(changed: list[ChangedRecord], keys: dict, current: dict,
             node = parent[node]
         return node
 
+    def union(node: int, other: int) -> None:
+        small, large = sorted((find(node), find(other)), key=lambda root: len(holds[root]))
+        if small != large and not guard.vetoes(holds[small], holds[large]):
+            parent[small] = large
+            holds[large] |= holds[small]
+
     owner_of_key: dict[str, int] = {}
     owner_of_golden: dict[uuid.UUID, int] = {}
     for index, record in enumerate(changed):
-        touched = set(neighbours_for(keys[record.record_id], neighbours))
+        touched = sorted(neighbours_for(keys[record.record_id], neighbours), key=str)
         if record.record_id in current:
-            touched.add(current[record.record_id])
+            touched.insert(0, current[record.record_id])  # its own golden record first
         for golden_id in touched:
-            parent[find(index)] = find(owner_of_golden.setdefault(golden_id, index))
+            if golden_id in owner_of_golden:
+                union(index, owner_of_golden[golden_id])
+            elif not guard.vetoes(holds[find(index)], guard.members(golden_id)):
+                owner_of_golden[golden_id] = index
+                holds[find(index)] |= guard.members(golden_id)
         for key in keys[record.record_id]:
-            parent[find(index)] = find(owner_of_key.setdefault(key, index))
+            union(index, owner_of_key.setdefault(key, index))
     plan = LinkPlan({}, defaultdict(set), defaultdict(list))
     for index, record in enumerate(changed):
         root = find(index)

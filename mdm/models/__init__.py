@@ -11,11 +11,18 @@ from mdm.models.records import (
     SourceRecordVersion,
 )
 from mdm.models.sources import ROLES, SCOPES, ApiKey, Source, User
-from mdm.models.stewardship import AuditEntry, MatchDecision, ReviewTask
+from mdm.models.stewardship import (
+    AuditEntry,
+    ErasedSourceKey,
+    ErasureTombstone,
+    MatchDecision,
+    NotAMatchPair,
+    ReviewTask,
+)
 
 __all__ = [
     "ENTITY_TYPES", "EVENT_TYPES", "MATCHED_ENTITY_TYPES", "ROLES", "SCOPES",
-    "ApiKey", "AuditEntry", "Base", "Event", "GoldenRecord", "GoldenRecordVersion",
-    "MatchDecision", "MatchKey", "ReviewTask", "Source", "SourceRecord", "SourceRecordVersion",
-    "User", "Xref", "utcnow",
+    "ApiKey", "AuditEntry", "Base", "ErasedSourceKey", "ErasureTombstone", "Event",
+    "GoldenRecord", "GoldenRecordVersion", "MatchDecision", "MatchKey", "NotAMatchPair",
+    "ReviewTask", "Source", "SourceRecord", "SourceRecordVersion", "User", "Xref", "utcnow",
 ]

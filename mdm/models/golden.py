@@ -28,6 +28,11 @@ class GoldenRecord(Base):
     merged_into: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("golden_records.id"))
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    # The core's state, kept whole so that an unmerge can restore a merged record exactly:
+    # steward pins (JSON form of `golden_records.Pin`), member record ids, absorbed golden ids.
+    pins: Mapped[list[Any]] = mapped_column(default=list)
+    member_ids: Mapped[list[Any]] = mapped_column(default=list)
+    absorbed_ids: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class GoldenRecordVersion(Base):

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mdm.models.base import Base
@@ -70,3 +70,43 @@ class AuditEntry(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+
+
+class NotAMatchPair(Base):
+    """A steward's not-a-match between two source records: every matching run honours it."""
+
+    __tablename__ = "not_a_match_pairs"
+    __table_args__ = (UniqueConstraint("left_record_id", "right_record_id"),
+                      Index("ix_not_a_match_pairs_right", "right_record_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(16))
+    # The pair in one canonical order: left_record_id < right_record_id as text.
+    left_record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("source_records.id"))
+    right_record_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("source_records.id"))
+    decision_id: Mapped[uuid.UUID]
+    created_at: Mapped[dt.datetime]
+
+
+class ErasureTombstone(Base):
+    """What stays after an erasure: ids, time, who and why; no personal data."""
+
+    __tablename__ = "erasure_tombstones"
+
+    golden_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(16))
+    absorbed_ids: Mapped[list[Any]]
+    record_ids: Mapped[list[Any]]
+    erased_at: Mapped[dt.datetime]
+    actor: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ErasedSourceKey(Base):
+    """An erased source key, kept only as a keyed hash, so a new push of it is refused."""
+
+    __tablename__ = "erased_source_keys"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    golden_id: Mapped[uuid.UUID]
+    erased_at: Mapped[dt.datetime]

@@ -1,0 +1,220 @@
+"""Golden records as the core sees them: rows → `GoldenState`, and `GoldenRecord` → rows.
+
+Loading can lock the golden rows (`SELECT ... FOR UPDATE` on PostgreSQL; SQLite takes the
+write lock with `BEGIN IMMEDIATE`), and every update is conditional on the version read, so
+two writers never both win: the loser gets StaleVersionError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from golden_records.history import GoldenVersion
+from golden_records.types import GoldenRecord, GoldenState, MemberRecord, Pin, lineage_from_json
+from mdm.errors import NotFoundError, StaleVersionError
+from mdm.models import GoldenRecord as GoldenRow
+from mdm.models import GoldenRecordVersion, NotAMatchPair, Source, SourceRecord, Xref
+
+CHUNK = 500
+
+
+def as_uuid(value: str | uuid.UUID) -> uuid.UUID:
+    """Return `value` as a UUID; NotFoundError when it is not one (an id that cannot exist)."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as error:
+        raise NotFoundError(f"{value!r} is not a golden record or source record id") from error
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def record_from_row(row: GoldenRow) -> GoldenRecord:
+    """Return the core's golden record stored in `row`."""
+    return GoldenRecord(
+        golden_id=str(row.id), entity_type=row.entity_type, version=row.version,
+        created_at=row.created_at, updated_at=row.updated_at, attributes=dict(row.attributes),
+        lineage={name: lineage_from_json(entry) for name, entry in row.lineage.items()},
+        member_ids=frozenset(row.member_ids or ()),
+        pins=tuple(Pin.from_dict(pin) for pin in row.pins or ()), status=row.status,
+        merged_into=str(row.merged_into) if row.merged_into else None,
+        absorbed_ids=frozenset(row.absorbed_ids or ()),
+    )
+
+
+def load_records(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
+                 lock: bool = False) -> dict[str, GoldenRecord]:
+    """Return the stored golden records of `golden_ids` by id; unknown ids are left out.
+
+    With `lock`, rows are locked in id order (a fixed order: no deadlock between stewards).
+    """
+    ids = sorted({as_uuid(golden_id) for golden_id in golden_ids}, key=str)
+    found: dict[str, GoldenRecord] = {}
+    for part in _chunks(ids):
+        query = select(GoldenRow).where(GoldenRow.id.in_(part)).order_by(GoldenRow.id)
+        if lock:
+            query = query.with_for_update()
+        for row in session.scalars(query, execution_options={"populate_existing": True}):
+            found[str(row.id)] = record_from_row(row)
+    return found
+
+
+def member_rows(session: Session, golden_ids: Iterable[uuid.UUID]) -> list[tuple]:
+    """Return (golden_id, source, source_key, record_id, payload, as_of) of every xref member."""
+    xref, records, sources = Xref.__table__, SourceRecord.__table__, Source.__table__
+    rows = []
+    for part in _chunks(list(golden_ids)):
+        rows.extend(session.execute(
+            select(xref.c.golden_id, sources.c.name, records.c.source_key, records.c.id,
+                   records.c.payload, records.c.updated_at, records.c.received_at)
+            .join(records, records.c.id == xref.c.source_record_id)
+            .join(sources, sources.c.id == records.c.source_id)
+            .where(xref.c.golden_id.in_(part))))
+    return [(golden_id, source, key, record_id, payload, updated_at or received_at)
+            for golden_id, source, key, record_id, payload, updated_at, received_at in rows]
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """A golden state as stored, and the records the xref links to it beyond its stored members.
+
+    Ingestion points the xref of a newly linked record at its golden record before the
+    golden record is rebuilt: those records are `arrivals` until the rebuild attaches them.
+    """
+
+    state: GoldenState
+    arrivals: tuple[MemberRecord, ...] = ()
+
+
+def load_stored_states(session: Session, golden_ids: Iterable[str | uuid.UUID], to_member,
+                       *, lock: bool = False) -> dict[str, StoredState]:
+    """Return each stored golden record of `golden_ids` with its members and arrivals.
+
+    `to_member(entity_type, row)` turns a `member_rows` row into a MemberRecord. A stored
+    member whose xref moved elsewhere is left out of the state.
+    """
+    records = load_records(session, golden_ids, lock=lock)
+    linked: dict[str, list[MemberRecord]] = {golden_id: [] for golden_id in records}
+    for row in member_rows(session, [uuid.UUID(golden_id) for golden_id in records]):
+        golden_id = str(row[0])
+        linked[golden_id].append(to_member(records[golden_id].entity_type, row))
+    found = {}
+    for golden_id, record in records.items():
+        members = sorted(linked[golden_id], key=lambda m: m.record_id)
+        present = tuple(m for m in members if m.record_id in record.member_ids)
+        record = replace(record, member_ids=frozenset(m.record_id for m in present))
+        found[golden_id] = StoredState(
+            GoldenState(record, present),
+            tuple(m for m in members if m.record_id not in record.member_ids))
+    return found
+
+
+def load_state(session: Session, golden_id: str | uuid.UUID, to_member, *,
+               lock: bool = True) -> GoldenState:
+    """Return the state of one golden record; NotFoundError when there is none."""
+    states = load_stored_states(session, [golden_id], to_member, lock=lock)
+    if not states:
+        raise NotFoundError(f"no golden record {golden_id}")
+    return next(iter(states.values())).state
+
+
+def _row_values(record: GoldenRecord) -> dict[str, Any]:
+    data = record.to_dict()
+    return {"entity_type": record.entity_type, "status": record.status,
+            "version": record.version, "attributes": data["attributes"],
+            "lineage": data["lineage"],
+            "merged_into": uuid.UUID(record.merged_into) if record.merged_into else None,
+            "created_at": record.created_at, "updated_at": record.updated_at,
+            "pins": data["pins"], "member_ids": data["member_ids"],
+            "absorbed_ids": data["absorbed_ids"]}
+
+
+def _version_row(record: GoldenRecord, cause: str, now: dt.datetime) -> dict[str, Any]:
+    data = record.to_dict()
+    return {"golden_id": uuid.UUID(record.golden_id), "version": record.version,
+            "status": record.status, "attributes": data["attributes"],
+            "lineage": data["lineage"], "member_ids": data["member_ids"], "cause": cause,
+            "recorded_at": now}
+
+
+def insert_records(session: Session, records: list[GoldenRecord], *, cause: str,
+                   now: dt.datetime) -> None:
+    """Store new golden records and their first history entries."""
+    if records:
+        session.execute(insert(GoldenRow.__table__),
+                        [{"id": uuid.UUID(r.golden_id), **_row_values(r)} for r in records])
+        session.execute(insert(GoldenRecordVersion.__table__),
+                        [_version_row(r, cause, now) for r in records])
+
+
+def update_record(session: Session, record: GoldenRecord, *, previous_version: int,
+                  cause: str, now: dt.datetime) -> None:
+    """Store a new version of a golden record, only if the stored one is still `previous_version`.
+
+    Raises StaleVersionError when another transaction got there first.
+    """
+    table = GoldenRow.__table__
+    result = session.execute(
+        update(table).where(table.c.id == uuid.UUID(record.golden_id),
+                            table.c.version == previous_version)
+        .values(**_row_values(record)))
+    if result.rowcount != 1:
+        raise StaleVersionError(f"golden record {record.golden_id} changed meanwhile")
+    session.execute(insert(GoldenRecordVersion.__table__), [_version_row(record, cause, now)])
+
+
+def point_xref(session: Session, golden_id: str, record_ids: Iterable[str],
+               now: dt.datetime) -> None:
+    """Make the xref of `record_ids` point at `golden_id`."""
+    table = Xref.__table__
+    for part in _chunks(sorted(record_ids)):
+        session.execute(update(table)
+                        .where(table.c.source_record_id.in_([uuid.UUID(r) for r in part]))
+                        .values(golden_id=uuid.UUID(golden_id), linked_at=now))
+
+
+def load_versions(session: Session, golden_id: uuid.UUID) -> list[GoldenVersion]:
+    """Return every stored version of a golden record, oldest first."""
+    rows = session.scalars(select(GoldenRecordVersion)
+                           .where(GoldenRecordVersion.golden_id == golden_id)
+                           .order_by(GoldenRecordVersion.version))
+    return [GoldenVersion(str(row.golden_id), row.version, dict(row.attributes),
+                          {k: lineage_from_json(v) for k, v in row.lineage.items()},
+                          frozenset(row.member_ids), row.recorded_at, row.cause, row.status)
+            for row in rows]
+
+
+def not_a_match_pairs(session: Session, record_ids: Iterable[str | uuid.UUID]
+                      ) -> set[tuple[str, str]]:
+    """Return every not-a-match pair (as record id text) that involves one of `record_ids`."""
+    table = NotAMatchPair.__table__
+    ids = sorted({as_uuid(r) for r in record_ids}, key=str)
+    pairs: set[tuple[str, str]] = set()
+    for part in _chunks(ids):
+        rows = session.execute(select(table.c.left_record_id, table.c.right_record_id)
+                               .where(table.c.left_record_id.in_(part)
+                                      | table.c.right_record_id.in_(part)))
+        pairs.update((str(left), str(right)) for left, right in rows)
+    return pairs
+
+
+def golden_ids_of_records(session: Session, record_ids: Iterable[uuid.UUID]
+                          ) -> Mapping[uuid.UUID, uuid.UUID]:
+    """Return record id → current golden id, through the xref."""
+    table = Xref.__table__
+    found: dict[uuid.UUID, uuid.UUID] = {}
+    for part in _chunks(list(record_ids)):
+        found.update(session.execute(select(table.c.source_record_id, table.c.golden_id)
+                                     .where(table.c.source_record_id.in_(part))).all())
+    return found
