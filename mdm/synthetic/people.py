@@ -63,9 +63,11 @@ class Person(NamedTuple):
     family_email: str | None
 
 
-# Odd and not multiples of 5, so coprime to every power of ten (and to 8,000,000): each
+# Coprime to every modulus used with them (powers of ten, 8,000,000 and 990,000,000), so each
 # maps numbers one-to-one; different ones keep a person's phone and card digits unrelated.
-_PHONE, _CARD, _LANDLINE = 7_919_821_533, 3_141_592_653, 2_718_281_829
+_PHONE, _CARD, _LANDLINE = 7_919_821_531, 3_141_592_653, 2_718_281_829
+# Mobile codes 900-999 but 930, whose numbers are only partly allocated (phonenumbers' metadata).
+_MOBILE_CODES = tuple(str(code) for code in range(900, 1000) if code != 930)
 
 
 def scatter(number: int, modulus: int, offset: int, multiplier: int) -> int:
@@ -119,8 +121,12 @@ class PeopleFactory:
         return dt.date.fromordinal(start + below(self._rng, end - start + 1))
 
     def _contacts(self, number: int, latin_first: str, latin_last: str) -> tuple[str, str]:
-        mobile = "9" + f"{scatter(number, 10**9, self._offset, _PHONE):09d}"
+        mobile = self._mobile(number)
         return mobile, make_email(self._rng, latin_first, latin_last, number)
+
+    def _mobile(self, number: int) -> str:
+        index = scatter(number, len(_MOBILE_CODES) * 10**7, self._offset, _PHONE)
+        return _MOBILE_CODES[index // 10**7] + f"{index % 10**7:07d}"
 
     def _landline(self, city: City, number: int) -> str:
         return city.area_code + str(2_000_000 + scatter(number, 8_000_000, self._offset, _LANDLINE))
@@ -180,7 +186,7 @@ class PeopleFactory:
     def _namesake(self, original: Person) -> Person:
         """Another person with the same full name: new contacts, birth date and often city."""
         rng, number = self._rng, self._next_number()
-        mobile = "9" + f"{scatter(number, 10**9, self._offset, _PHONE):09d}"
+        mobile = self._mobile(number)
         email_first = original.foreign_first.latin if original.foreign_first else (
             latin_spelling(rng, original.first_name))
         city = original.home.city if rng.random() < 0.5 else None
