@@ -153,14 +153,6 @@ def random_pairs(n_rows: int, count: int, seed: int, sides: np.ndarray | None = 
     return left, right
 
 
-def total_pairs(n_rows: int, sides: np.ndarray | None = None) -> int:
-    """The number of all pairs: n(n-1)/2, or n0*n1 across two sides."""
-    if sides is not None:
-        on_right = int(np.count_nonzero(sides))
-        return (n_rows - on_right) * on_right
-    return n_rows * (n_rows - 1) // 2
-
-
 def train_on_table(
     table: Table, codes: np.ndarray, model: MatchModel, *, seed: int, version: str,
     sides: np.ndarray | None = None, random_count: int = 200_000,
@@ -168,4 +160,4 @@ def train_on_table(
     """The model re-fitted to `table`: u from random pairs, then m and prior by EM on `codes`."""
     left, right = random_pairs(len(table), random_count, seed, sides)
     with_u = estimate_u(compare_rows(table, left, right), model)
-    return train_em(codes, with_u, version=version, total_pairs=total_pairs(len(table), sides))
+    return train_em(codes, with_u, version=version)

@@ -22,6 +22,7 @@ from matching.compare import ComparisonVector
 from matching.model import MatchModel, Rule
 
 AUTO_LINK, REVIEW, DISTINCT = "auto_link", "review", "distinct"
+NULL = "null"  # in a rule, the level of a field unknown on either side
 OUTCOMES = (AUTO_LINK, REVIEW, DISTINCT)
 
 
@@ -93,7 +94,8 @@ def rule_holds(codes: np.ndarray, model: MatchModel, rule: Rule) -> np.ndarray:
     holds = np.ones(len(codes), dtype=bool)
     for name, labels in rule:
         column = model.field_names.index(name)
-        wanted = [model.fields[column].labels.index(label) for label in labels]
+        labels_in_order = model.fields[column].labels
+        wanted = [-1 if label == NULL else labels_in_order.index(label) for label in labels]
         holds &= np.isin(codes[:, column], wanted)
     return holds
 

@@ -2,16 +2,19 @@
 
 Unconstrained EM on candidate pairs can settle on the wrong latent class:
 households (same surname, address, phone) are common among candidates and
-agree on many fields, so "same family" can win over "same person". Three
+agree on many fields, so "same family" can win over "same person". Four
 guards keep it honest:
 
+* EM starts from the model's hard rules (an identifier agrees, no conflict),
+  not from raw weights, so relatives start in the non-match class;
+* u is learnt on the candidates' non-matches, with the random-pair u only as
+  a prior: where relatives abound, agreeing on surname and flat weighs little;
 * the model's `m_bounds` pin the m of strong identifiers (a true duplicate
-  almost always keeps its birth date and given name), so the match class
-  must be the class of one person;
+  almost always keeps its birth date and given name);
 * after EM the levels are made monotone (pool-adjacent-violators on m/u),
   so a weaker agreement never weighs more than a stronger one;
 * a field whose top agreement weight is not positive, or whose `else`
-  weight is not negative, keeps its previous parameters and is reported.
+  weight is not negative, is made neutral (weight 0) and reported.
 
 Pairs are compressed to their distinct level patterns first, so millions of
 candidate pairs train in milliseconds per iteration.
@@ -23,6 +26,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from matching.classify import classify_codes
 from matching.model import MatchModel
 
 EPSILON = 1e-6
@@ -90,43 +94,51 @@ def train_em(
     model: MatchModel,
     *,
     version: str,
-    total_pairs: int,
     labels: tuple[np.ndarray, np.ndarray] | None = None,
-    fix_u: bool = True,
+    u_prior_pairs: float = 1_000.0,
     max_iterations: int = 200,
     tolerance: float = 1e-6,
 ) -> TrainingResult:
-    """A model whose m (and u unless `fix_u`) and prior are re-estimated on candidate pairs.
+    """A model whose m, u and prior are re-estimated on candidate pairs' level `codes`.
 
-    `codes` are the level codes of the candidate pairs; `total_pairs` is the
-    number of all pairs of the data (n(n-1)/2, or n1*n2 for a linkage): the
-    stored prior is the expected number of matches over it, the probability
-    that two random records match. u should come from random pairs
-    (`estimate_u`): among candidate pairs the non-matches are too few and too
-    alike to learn it. `labels`, when given, is `(label_codes, is_match)`:
-    steward merges and not-a-match decisions, their posterior fixed at 1 or 0.
+    The model's u should come from random pairs (`estimate_u`); it acts as a
+    Dirichlet prior worth `u_prior_pairs` pairs, so u follows the candidate
+    non-matches when there are many (relatives sharing surname and flat) and
+    stays near random-pair frequencies when there are few. EM starts from the
+    model's own hard rules (identifier agrees and no conflict → match), not
+    from the raw weights, which would take every household for a match.
+    `labels`, when given, is `(label_codes, is_match)`: steward merges and
+    not-a-match decisions, their posterior fixed at 1 or 0.
     """
     patterns, counts = np.unique(np.asarray(codes, dtype=np.int64), axis=0, return_counts=True)
     fixed = _fixed_posteriors(labels, patterns.shape[1])
-    m, u, valid = _parameters(model)
-    share, iterations, converged = 0.5, 0, False  # share of matches among candidates
+    m, u_random, valid = _parameters(model)
+    all_codes = np.concatenate([patterns, fixed[0]])
+    posterior = _anchor_posteriors(patterns, model)
+    u, share, iterations, converged = u_random, 0.5, 0, False
     for iterations in range(1, max_iterations + 1):
-        posterior = 1.0 / (1.0 + np.exp(-_log_odds(patterns, m, u, share)))
-        all_codes = np.concatenate([patterns, fixed[0]])
         match_w = np.concatenate([counts * posterior, fixed[1]])
         other_w = np.concatenate([counts * (1 - posterior), 1.0 - fixed[1]])
         new_m = _apply_bounds(_normalise(_level_counts(all_codes, match_w, m.shape[1]), valid, m, EPSILON), model)
-        new_u = u if fix_u else _normalise(_level_counts(all_codes, other_w, u.shape[1]), valid, u, EPSILON)
+        other = _level_counts(all_codes, other_w, u.shape[1])
+        new_u = _normalise(other + u_prior_pairs * u_random, valid, u, EPSILON)
         share = float(np.clip(match_w.sum() / (match_w.sum() + other_w.sum()), EPSILON, 1 - EPSILON))
         change = max(np.abs(new_m - m).max(), np.abs(new_u - u).max())
         m, u = new_m, new_u
+        posterior = 1.0 / (1.0 + np.exp(-_log_odds(patterns, m, u, share)))
         if change < tolerance:
             converged = True
             break
-    prior = float(np.clip(match_w.sum() / max(total_pairs, 1), EPSILON * EPSILON, 0.5))
-    trained = model.with_levels(make_monotone(m, u, valid), u, prior, version)
-    trained, problems = _keep_sane_fields(trained, model)
+    # A candidate pair is never presumed a match: the evidence has to do it.
+    trained = model.with_levels(make_monotone(m, u, valid), u, min(share, 0.5), version)
+    trained, problems = _neutralise_odd_fields(trained)
     return TrainingResult(trained, iterations, converged, problems)
+
+
+def _anchor_posteriors(patterns: np.ndarray, model: MatchModel) -> np.ndarray:
+    scores = classify_codes(patterns, model)
+    anchored = scores.has_identifier & ~scores.hard_conflict & (scores.match_weight >= model.thresholds.review)
+    return np.where(anchored, 0.9, 0.1)
 
 
 def _fixed_posteriors(
@@ -174,15 +186,17 @@ def weight_problems(model: MatchModel) -> list[str]:
     return problems
 
 
-def _keep_sane_fields(trained: MatchModel, previous: MatchModel) -> tuple[MatchModel, tuple[str, ...]]:
+def _neutralise_odd_fields(trained: MatchModel) -> tuple[MatchModel, tuple[str, ...]]:
+    # A field whose learnt weights make no sense carries no evidence in this data: m = u.
     problems = weight_problems(trained)
-    bad = {p.split(":", 1)[0] for p in problems}
-    if not bad:
+    odd = {p.split(":", 1)[0] for p in problems}
+    if not odd:
         return trained, ()
-    fields = tuple(old if new.name in bad else new
-                   for new, old in zip(trained.fields, previous.fields, strict=True))
-    kept = tuple(f"{p} (kept previous parameters)" for p in problems)
-    return replace(trained, fields=fields), kept
+    fields = tuple(
+        replace(f, levels=tuple(replace(lv, m=lv.u) for lv in f.levels)) if f.name in odd else f
+        for f in trained.fields
+    )
+    return replace(trained, fields=fields), tuple(f"{p} (field made neutral)" for p in problems)
 
 
 def estimate_u(random_codes: np.ndarray, model: MatchModel) -> MatchModel:

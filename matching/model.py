@@ -18,7 +18,7 @@ import numpy as np
 from matching import MatchingError
 from matching.compare import COMPARISONS
 
-# A rule is a conjunction: every named field has one of the listed levels.
+# A rule is a conjunction: every named field has one of the listed levels ("null": unknown).
 Rule = tuple[tuple[str, tuple[str, ...]], ...]
 
 
@@ -189,7 +189,7 @@ def model_problems(model: MatchModel) -> list[str]:
                      for lv in f.levels if not (0 < lv.m < 1 and 0 < lv.u < 1)]
     rules = model.match_rules + model.conflict_rules + model.auto_link_requires
     for name, levels in (term for rule in rules for term in rule):
-        if name not in comparisons or not set(levels) <= set(comparisons[name]):
+        if name not in comparisons or not set(levels) <= {*comparisons[name], "null"}:
             problems.append(f"rule term {name}={list(levels)} names an unknown field or level")
     if not 0 < model.prior < 1:
         problems.append("prior must be in (0, 1)")

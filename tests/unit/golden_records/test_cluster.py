@@ -1,0 +1,101 @@
+import pytest
+
+from golden_records import GoldenRecordError
+from golden_records.cluster import ClusterState, Link, cluster_records, place_record
+from matching.model import Thresholds
+
+THRESHOLDS = Thresholds(auto_link=10.0, review=0.0, strong_merge=6.0)
+WEB, POS, APP, OZON = "web_shop:yuliya", "pos_store:yuliya", "mobile_app:yuliya", "marketplace_ozon:yu"
+
+
+def auto(a, b, weight=20.0, conflict=False):
+    return Link(a, b, weight, "review" if conflict else "auto_link", conflict)
+
+
+def weak(a, b, weight=5.0):
+    return Link(a, b, weight, "review")
+
+
+def clusters_of(result):
+    return sorted(tuple(sorted(members)) for members in result.clusters.values())
+
+
+def test_a_chain_of_weak_links_never_becomes_one_auto_merged_cluster():
+    result = cluster_records([WEB, POS, APP], [weak(WEB, POS), weak(POS, APP)], (), THRESHOLDS)
+    assert clusters_of(result) == [(APP,), (POS,), (WEB,)]
+    assert {t.record_ids for t in result.review_tasks} == {(POS, WEB), (APP, POS)}
+
+
+def test_strong_links_join_one_cluster():
+    result = cluster_records([WEB, POS, APP], [auto(WEB, POS), auto(POS, APP)], (), THRESHOLDS)
+    assert clusters_of(result) == [tuple(sorted((WEB, POS, APP)))]
+
+
+def test_a_record_scored_distinct_against_a_member_does_not_join_through_another_member():
+    links = [auto(WEB, POS), auto(POS, APP), Link(WEB, APP, -8.0, "distinct")]
+    result = cluster_records([WEB, POS, APP], links, (), THRESHOLDS)
+    assert clusters_of(result) == [(APP,), tuple(sorted((WEB, POS)))]
+    assert [t.reason for t in result.review_tasks] == ["conflicts_with_cluster"]
+
+
+def test_not_a_match_is_honoured_even_against_a_strong_link():
+    result = cluster_records([WEB, POS], [auto(WEB, POS, 40.0)], [(WEB, POS)], THRESHOLDS)
+    assert clusters_of(result) == [(POS,), (WEB,)]
+
+
+def test_not_a_match_with_one_member_keeps_a_record_out_of_the_whole_cluster():
+    links = [auto(WEB, POS), auto(POS, APP)]
+    result = cluster_records([WEB, POS, APP], links, [(APP, WEB)], THRESHOLDS)
+    assert clusters_of(result) == [(APP,), tuple(sorted((WEB, POS)))]
+
+
+def test_a_hard_conflict_with_a_member_keeps_a_record_out():
+    links = [auto(WEB, POS), auto(POS, APP), auto(WEB, APP, 25.0, conflict=True)]
+    result = cluster_records([WEB, POS, APP], links, (), THRESHOLDS)
+    assert clusters_of(result) == [(APP,), tuple(sorted((WEB, POS)))]
+
+
+def test_a_record_linking_strongly_to_two_clusters_merges_them_only_far_above_the_threshold():
+    state = ClusterState()
+    for record in (WEB, POS):
+        state.apply(place_record(record, [], state, THRESHOLDS))
+    placement = place_record(APP, [auto(APP, WEB, 30.0), auto(APP, POS, 17.0)], state, THRESHOLDS)
+    assert (placement.cluster_id, placement.absorbed) == (WEB, (POS,))
+
+
+def test_a_record_linking_to_two_clusters_with_one_link_near_the_threshold_asks_a_steward():
+    state = ClusterState()
+    for record in (WEB, POS):
+        state.apply(place_record(record, [], state, THRESHOLDS))
+    placement = place_record(APP, [auto(APP, WEB, 30.0), auto(APP, POS, 12.0)], state, THRESHOLDS)
+    assert (placement.cluster_id, placement.absorbed) == (WEB, ())
+    assert [(t.record_ids, t.reason) for t in placement.review_tasks] == [((APP, POS), "two_clusters")]
+
+
+def test_two_clusters_with_a_not_a_match_between_them_are_never_merged():
+    state = ClusterState([(WEB, POS)])
+    for record in (WEB, POS):
+        state.apply(place_record(record, [], state, THRESHOLDS))
+    placement = place_record(APP, [auto(APP, WEB, 30.0), auto(APP, POS, 30.0)], state, THRESHOLDS)
+    assert placement.absorbed == ()
+
+
+def test_a_new_record_without_links_starts_its_own_cluster():
+    placement = place_record(OZON, [], ClusterState(), THRESHOLDS)
+    assert placement.is_new_cluster
+
+
+def test_placing_a_record_twice_is_refused():
+    state = ClusterState()
+    state.apply(place_record(WEB, [], state, THRESHOLDS))
+    with pytest.raises(GoldenRecordError):
+        place_record(WEB, [], state, THRESHOLDS)
+
+
+def test_batch_clustering_equals_placing_records_one_by_one():
+    links = [auto(WEB, POS), weak(POS, APP), auto(APP, OZON), Link(WEB, OZON, -3.0, "distinct")]
+    batch = cluster_records([WEB, POS, APP, OZON], links, (), THRESHOLDS)
+    state = ClusterState()
+    for record in (WEB, POS, APP, OZON):
+        state.apply(place_record(record, [lk for lk in links if record in (lk.record_a, lk.record_b)], state, THRESHOLDS))
+    assert batch.clusters == {c: tuple(m) for c, m in state.members.items()}

@@ -1,0 +1,88 @@
+import datetime as dt
+
+import numpy as np
+
+from matching.batch import candidate_pairs
+from matching.block import blocking_keys, customer_keys, key_kind, product_keys
+from matching.views import AddressView
+from tests.unit.matching.sample_views import MILK, YULIYA, customer, name, product
+
+
+def test_every_customer_key_carries_its_kind():
+    kinds = {key_kind(k) for k in customer_keys(YULIYA)}
+    assert kinds == {"email", "phone", "card", "name_dob", "phonetic_dob", "name_postcode",
+                     "dob_postcode", "name_city", "address"}
+
+
+def test_email_phone_and_card_keys_hold_the_standardised_values():
+    keys = customer_keys(YULIYA)
+    assert {"email:yuliya.ivanova@mail.ru", "phone:+79123456789", "card:4000123"} <= keys
+
+
+def test_swapped_first_and_last_names_share_a_name_dob_key():
+    swapped = customer(first_name=name("ivanov"), last_name=name("yuliya"), last_name_stem="yuliya")
+    shared = {key_kind(k) for k in customer_keys(YULIYA) & customer_keys(swapped)}
+    assert "name_dob" in shared
+
+
+def test_a_cashier_swapping_day_and_month_still_meets_the_web_record():
+    cashier = customer(birth_date=dt.date(1990, 4, 3), birth_date_swapped=dt.date(1990, 3, 4),
+                       emails=(), phones=(), loyalty_card=None, address=None)
+    assert any(k.startswith("name_dob:") for k in customer_keys(YULIYA) & customer_keys(cashier))
+
+
+def test_an_initial_makes_no_name_key():
+    initial = customer(first_name=name("y"), birth_date=None, birth_date_swapped=None)
+    assert not {k for k in customer_keys(initial) if key_kind(k) in {"name_dob", "name_postcode", "name_city"}}
+
+
+def test_a_customer_without_identifiers_or_names_has_no_keys():
+    empty = customer(first_name=None, last_name=None, last_name_stem=None, middle_name=None, emails=(),
+                     phones=(), birth_date=None, birth_date_swapped=None, address=None, loyalty_card=None)
+    assert customer_keys(empty) == frozenset()
+
+
+def test_a_masked_phone_makes_no_phone_key():
+    marketplace = customer(phones=(), phone_suffix="89")
+    assert not any(key_kind(k) == "phone" for k in customer_keys(marketplace))
+
+
+def test_an_address_key_needs_house_street_and_city():
+    no_house = customer(address=AddressView(city="moskva", street="tverskaya", key="moskva tverskaya"))
+    assert not any(key_kind(k) == "address" for k in customer_keys(no_house))
+
+
+def test_product_keys_carry_gtin_and_brand_with_title_words():
+    keys = product_keys(MILK)
+    assert "gtin:04607123456781" in keys
+    assert "brand_title:prostokvashino|moloko|pasterizovannoe" in keys
+    assert "brand_quantity:prostokvashino|930ml|1|moloko" in keys
+
+
+def test_a_product_without_a_valid_gtin_makes_no_gtin_key():
+    invalid = product(gtin=None, gtin_invalid="4607123456782")
+    assert not any(key_kind(k) == "gtin" for k in product_keys(invalid))
+
+
+def test_blocking_keys_dispatches_on_the_view_type():
+    assert (blocking_keys(YULIYA), blocking_keys(MILK)) == (customer_keys(YULIYA), product_keys(MILK))
+
+
+def test_candidate_pairs_are_every_pair_sharing_a_key_once():
+    keys = [frozenset({"email:a", "phone:1"}), frozenset({"email:a", "phone:1"}), frozenset({"phone:1"}),
+            frozenset({"card:9"})]
+    left, right = candidate_pairs(keys, max_block_size=10)
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 2)]
+
+
+def test_a_key_shared_by_more_records_than_the_block_size_is_ignored_as_junk():
+    # A store's own phone typed on every walk-in customer's profile.
+    keys = [frozenset({"phone:+74950000000", f"card:{i}"}) for i in range(5)] + [frozenset({"card:1"})]
+    left, right = candidate_pairs(keys, max_block_size=4)
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(1, 5)]
+
+
+def test_linkage_keeps_only_pairs_across_the_two_sides():
+    keys = [frozenset({"email:a"})] * 4
+    left, right = candidate_pairs(keys, 10, sides=np.array([0, 0, 1, 1]))
+    assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 2), (0, 3), (1, 2), (1, 3)]

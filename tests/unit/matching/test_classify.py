@@ -1,0 +1,105 @@
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+
+from matching.classify import score
+from matching.compare import compare_customers, compare_products
+from matching.model import ModelError, default_model, dump_model, load_model, model_to_dict
+from tests.unit.matching.sample_views import MILK, YULIYA, customer, name, product
+
+CUSTOMERS = default_model("customer")
+PRODUCTS = default_model("product")
+
+
+def test_match_weight_is_the_prior_plus_the_weights_of_every_field():
+    result = score(compare_customers(YULIYA, customer()), CUSTOMERS)
+    total = result.explanation.prior_weight + sum(f.weight for f in result.explanation.fields)
+    assert result.match_weight == pytest.approx(total)
+
+
+def test_the_same_person_in_two_channels_is_an_auto_link():
+    result = score(compare_customers(YULIYA, customer()), CUSTOMERS)
+    assert (result.outcome, result.match_probability > 0.999) == ("auto_link", True)
+
+
+def test_a_null_field_weighs_nothing():
+    result = score(compare_customers(YULIYA, customer(emails=())), CUSTOMERS)
+    email = next(f for f in result.explanation.fields if f.field == "email")
+    assert (email.level, email.weight) == (None, 0.0)
+
+
+def test_two_different_birth_dates_are_never_an_auto_link_however_much_else_agrees():
+    namesake = customer(birth_date=dt.date(1961, 8, 15), birth_date_swapped=None)
+    result = score(compare_customers(YULIYA, namesake), CUSTOMERS)
+    assert result.outcome == "review"
+    assert result.explanation.hard_conflicts == ("birth_date",)
+
+
+def test_mother_and_daughter_sharing_surname_patronymic_flat_and_landline_are_never_auto_linked():
+    # Mother and daughter: same surname, flat and landline, no birth dates given.
+    daughter = customer(first_name=name("mariya", phonetic="MR"), middle_name=None, emails=(),
+                        phones=("+74951234567",), birth_date=None, birth_date_swapped=None,
+                        loyalty_card=None)
+    mother = dataclasses.replace(daughter, record_id="web_shop:5", first_name=name("yuliya", phonetic="YL"))
+    result = score(compare_customers(mother, daughter), CUSTOMERS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("review", ("first_name", "loyalty_card", "email"))
+
+
+def test_twins_sharing_a_birth_date_surname_flat_and_landline_are_never_auto_linked():
+    brother = customer(first_name=name("ilya", phonetic="IL"), middle_name=None, gender="m",
+                       last_name=name("ivanov"), emails=(), phones=("+74951234567",), loyalty_card=None)
+    sister = dataclasses.replace(brother, record_id="web_shop:6", first_name=name("anna", phonetic="AN"))
+    assert score(compare_customers(brother, sister), CUSTOMERS).outcome != "auto_link"
+
+
+def test_a_different_given_name_is_tolerated_when_the_loyalty_card_agrees():
+    # A call-centre operator typed the given name she heard; the card and birth date are hers.
+    misheard = customer(first_name=name("uliana", phonetic="ULN"))
+    assert score(compare_customers(YULIYA, misheard), CUSTOMERS).outcome == "auto_link"
+
+
+def test_an_auto_link_needs_an_identifier_to_agree():
+    # Names, patronymic and address agree, but no birth date, e-mail, phone or card is shared.
+    sparse = customer(emails=(), phones=(), birth_date=None, birth_date_swapped=None, loyalty_card=None)
+    result = score(compare_customers(YULIYA, sparse), CUSTOMERS)
+    assert (result.outcome, result.explanation.has_identifier) == ("review", False)
+
+
+def test_same_valid_gtin_and_brand_is_a_match_by_rule():
+    bare = product(title_tokens=("tovar",), title="tovar", category=None, quantity=None)
+    result = score(compare_products(MILK, bare), PRODUCTS)
+    assert (result.outcome, result.explanation.hard_match) == ("auto_link", True)
+
+
+def test_same_gtin_and_brand_with_another_volume_goes_to_a_steward():
+    litre = product(quantity=dataclasses.replace(MILK.quantity, amount=1000.0))
+    result = score(compare_products(MILK, litre), PRODUCTS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("review", ("quantity",))
+
+
+def test_a_sibling_variant_with_a_consecutive_gtin_and_another_size_is_distinct():
+    sibling = product(gtin="04607123456798", size="L", quantity=dataclasses.replace(MILK.quantity, amount=1450.0))
+    result = score(compare_products(MILK.__class__(**{**MILK.__dict__, "size": "M"}), sibling), PRODUCTS)
+    assert result.outcome == "distinct"
+
+
+def test_explanation_is_json_and_names_the_keys_the_version_and_thresholds():
+    vector = compare_customers(YULIYA, customer(), blocking_keys=("email:yuliya.ivanova@mail.ru",))
+    stored = json.loads(json.dumps(score(vector, CUSTOMERS).explanation.to_dict()))
+    assert stored["blocking_keys"] == ["email:yuliya.ivanova@mail.ru"]
+    assert (stored["model_version"], stored["auto_link_threshold"]) == (CUSTOMERS.version, CUSTOMERS.thresholds.auto_link)
+    assert {f["field"] for f in stored["fields"]} == set(CUSTOMERS.field_names)
+
+
+def test_a_model_survives_its_json_round_trip():
+    assert load_model(dump_model(PRODUCTS)) == PRODUCTS
+
+
+def test_a_model_naming_an_unknown_level_is_refused_with_every_problem_listed():
+    data = model_to_dict(CUSTOMERS)
+    data["fields"][0]["levels"][0]["label"] = "identical"
+    data["rules"]["conflict"].append({"shoe_size": ["else"]})
+    with pytest.raises(ModelError, match="first_name.*shoe_size"):
+        load_model(json.dumps(data))
