@@ -14,7 +14,8 @@ def brand_key(raw: str) -> str:
     >>> brand_key("Coca-Cola") == brand_key("Кока Кола") == 'kokakola'
     True
     """
-    return "".join(to_latin(word) for word in words(clean_text(raw)))
+    # Folded again once joined: "A:A" and "AA" must not differ by a double letter.
+    return to_latin("".join(to_latin(word) for word in words(clean_text(raw))))
 
 
 @lru_cache(maxsize=1)

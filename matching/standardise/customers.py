@@ -62,13 +62,14 @@ def standardise_customer(
         return CustomerView(record_id=record_id, source=source, invalid=tuple(problems))
     junk = junk or NO_JUNK
     names = _names(raw, problems)
+    emails = _emails(raw, junk, problems)
     phones, phone_suffix = _phones(raw, region, junk, problems)
     born, swapped = _birth_date(raw, today, problems)
     return CustomerView(
         record_id=record_id,
         source=source,
         **names,
-        emails=_emails(raw, junk, problems),
+        emails=emails,
         phones=phones,
         phone_suffix=phone_suffix,
         birth_date=born,

@@ -113,6 +113,15 @@ def to_latin(word: str) -> str:
     word = mend_homoglyphs(word)
     if _CYRILLIC.search(word):
         word = _SCHEME.translate(word.translate(_CYRILLIC_PREFOLD)).casefold()
+    # A fold can make a pattern an earlier one consumes (к+х → "kkh" → "kh"), so
+    # fold until nothing changes: the result must be its own canonical form.
+    folded = _fold_latin(word)
+    while folded != word:
+        word, folded = folded, _fold_latin(folded)
+    return word
+
+
+def _fold_latin(word: str) -> str:
     for pattern, replacement in _LATIN_FOLDS:
         word = pattern.sub(replacement, word)
     return word
