@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from mdm import resolve
 from mdm.models import MATCHED_ENTITY_TYPES, Source, SourceRecord, SourceRecordVersion
 from mdm.records import schema_for, validate_record
+from mdm.store import erasure as erasure_store
 
 OUTCOMES = ("created", "updated", "unchanged", "rejected")
 ROUTING_FIELDS = ("source", "entity_type")
@@ -80,6 +81,7 @@ def ingest_records(session: Session, source: Source, entity_type: str,
             if previous is not None:
                 previous.outcome.outcome = "unchanged"
             incoming[item.outcome.source_key] = item
+    _refuse_erased(session, source.name, entity_type, incoming)
     if incoming:
         changed = _store(session, source, entity_type, incoming, now)
         if entity_type in MATCHED_ENTITY_TYPES and changed:
@@ -87,6 +89,16 @@ def ingest_records(session: Session, source: Source, entity_type: str,
             for item in incoming.values():
                 item.outcome.golden_id = golden_ids.get(item.outcome.source_key)
     return summary
+
+
+def _refuse_erased(session: Session, source_name: str, entity_type: str,
+                   incoming: dict[str, _Incoming]) -> None:
+    """Reject the records whose source key was erased (GDPR) and not re-admitted."""
+    for key in erasure_store.refused_source_keys(session, source_name, entity_type, incoming):
+        item = incoming.pop(key)
+        item.outcome.outcome = "rejected"
+        item.outcome.errors = {"source_key": [
+            "This source key was erased and is refused until a steward re-admits it."]}
 
 
 def _prepare(raw: Any, index: int, entity_type: str, source_name: str) -> _Incoming:

@@ -218,3 +218,28 @@ def golden_ids_of_records(session: Session, record_ids: Iterable[uuid.UUID]
         found.update(session.execute(select(table.c.source_record_id, table.c.golden_id)
                                      .where(table.c.source_record_id.in_(part))).all())
     return found
+
+
+def redirect_of(session: Session, golden_id: uuid.UUID) -> tuple | None:
+    """Return (id, merged_into) of a stored golden record, or None when there is none."""
+    table = GoldenRow.__table__
+    return session.execute(select(table.c.id, table.c.merged_into)
+                           .where(table.c.id == golden_id)).first()
+
+
+def first_goldens_of(session: Session, record_ids: Iterable[str],
+                     candidates: Iterable[uuid.UUID]) -> dict[str, str]:
+    """Return record id → the candidate golden record whose history holds it first.
+
+    That is the golden record a source record belonged to before it was merged onward: an
+    unmerge gives it back that id.
+    """
+    table = GoldenRecordVersion.__table__
+    wanted, found = set(record_ids), {}
+    for part in _chunks(sorted(candidates, key=str)):
+        rows = session.execute(select(table.c.golden_id, table.c.member_ids)
+                               .where(table.c.golden_id.in_(part)).order_by(table.c.id))
+        for golden_id, member_ids in rows:
+            for record_id in wanted.intersection(member_ids) - found.keys():
+                found[record_id] = str(golden_id)
+    return found
