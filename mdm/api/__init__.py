@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from mdm.api import problems, records
+from mdm.api import decisions, golden, problems, records, review_tasks
 
-BLUEPRINTS = [records.blp]
+BLUEPRINTS = [records.blp, golden.blp, review_tasks.blp, decisions.blp]
 
 
 def init_app(app: Flask) -> None:

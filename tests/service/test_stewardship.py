@@ -1,4 +1,4 @@
-"""Steward operations on stored golden records: merge, unmerge, not-a-match, review, pins, history."""
+"""Steward operations on stored golden records: merge, unmerge, not-a-match, pins, history."""
 
 from __future__ import annotations
 
