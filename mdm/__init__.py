@@ -55,3 +55,6 @@ def _register_web(app: Flask) -> None:
     metrics.init_app(app)
     health.init_app(app)
     api.init_app(app)
+    import admin  # the stewardship UI (and CSRF protection for everything but the API)
+
+    admin.init_app(app)

@@ -207,3 +207,8 @@ def demo_command(host: str, port: int, no_serve: bool, seed: int) -> None:
     demo.print_report(report, host, port, echo=click.echo)
     if not no_serve:
         current_app.run(host=host, port=port, use_reloader=False)
+
+
+from mdm.users_cli import users_group  # noqa: E402  (defined apart to keep this module short)
+
+cli.add_command(users_group)

@@ -1,0 +1,89 @@
+"""Fixtures of the admin tests: people with each role, two customers waiting for review."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from mdm import ingest, sources, users
+from mdm.errors import UnknownSourceError
+from mdm.extensions import db
+from mdm.models import ReviewTask, SourceRecord, Xref, utcnow
+from tests.factories import make_customer
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def people(app):
+    """A viewer, a steward and an admin, all with PASSWORD."""
+    with app.app_context():
+        for name, role in (("vera", "viewer"), ("stepan", "steward"), ("anna", "admin")):
+            users.create_user(db.session, name, PASSWORD, role=role, now=utcnow())
+        db.session.commit()
+    return {"viewer": "vera", "steward": "stepan", "admin": "anna"}
+
+
+def csrf_token_of(html: str) -> str:
+    """The CSRF token embedded in a page."""
+    return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, username: str, password: str = PASSWORD, next_url: str | None = None):
+    """Sign `username` in through the login form; returns the response to the POST."""
+    page = client.get("/admin/auth/login")
+    query = f"?next={next_url}" if next_url else ""
+    return client.post(f"/admin/auth/login{query}", data={
+        "username": username, "password": password,
+        "csrf_token": csrf_token_of(page.get_data(as_text=True))})
+
+
+def ingest_customers(*records, source_name: str = "web_shop") -> dict[str, SourceRecord]:
+    """Store customer records of one source (registering it) and return them by source key."""
+    try:
+        source = sources.get_source(db.session, source_name)
+    except UnknownSourceError:
+        source = sources.add_source(db.session, source_name)
+    ingest.ingest_records(db.session, source, "customer", list(records), now=utcnow())
+    db.session.commit()
+    rows = db.session.scalars(select(SourceRecord).where(SourceRecord.source_id == source.id))
+    return {row.source_key: row for row in rows}
+
+
+def add_review_task(left: SourceRecord, right: SourceRecord, *, priority: float = 0.5,
+                    probability: float = 0.62) -> uuid.UUID:
+    """Put a pair of records on the review queue, as the matcher does for doubtful pairs."""
+    task = ReviewTask(
+        id=uuid.uuid4(), entity_type="customer", left_record_id=left.id,
+        right_record_id=right.id, match_weight=1.8, match_probability=probability,
+        priority=priority, status="open", created_at=utcnow(), comment="",
+        explanation={"prior_weight": -6.6, "match_weight": 1.8, "blocking_keys": [],
+                     "hard_conflicts": [], "fields": [
+                         {"field": "first_name", "level": "transliteration", "weight": 3.1},
+                         {"field": "last_name", "level": "exact", "weight": 4.2},
+                         {"field": "email", "level": "different", "weight": -2.0},
+                         {"field": "birth_date", "level": "exact", "weight": 3.1}]})
+    db.session.add(task)
+    db.session.commit()
+    return task.id
+
+
+def golden_id_of(record: SourceRecord) -> uuid.UUID:
+    return db.session.scalar(select(Xref.golden_id).where(Xref.source_record_id == record.id))
+
+
+@pytest.fixture
+def doubtful_pair(app):
+    """Юлия Иванова from the web shop and Yuliya Ivanova from a store: apart, on the queue."""
+    with app.app_context():
+        web = ingest_customers(make_customer(source_key="c-1001"))["c-1001"]
+        store = ingest_customers(make_customer(
+            source_key="pos-77", first_name="Yuliya", last_name="Ivanova", middle_name=None,
+            email="y.ivanova@mail.example", phone=None, loyalty_card=None),
+            source_name="pos_store")["pos-77"]
+        task_id = add_review_task(web, store)
+        return {"task_id": task_id, "left": web.id, "right": store.id,
+                "left_golden": golden_id_of(web), "right_golden": golden_id_of(store)}
