@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 class PersonName:
     """One name part in the forms the matcher compares.
 
-    `latin` is the casefolded Latin transliteration (ICAO-like, `ё`→`е`);
+    `latin` is the casefolded Latin transliteration (ICAO Doc 9303, `ё`→`е`,
+    then Latin spelling variants folded: Yulia, Julia, Iuliia → iulia; see
+    `matching.standardise.text`);
     `canonical` resolves diminutives (Саша → aleksandr, Bob → robert) and is
     equal to `latin` when there is none; `phonetic` is a phonetic key of
     `canonical`; `is_initial` marks a name given only as an initial.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from matching.standardise.addresses import ADDRESS_FIELDS, standardise_address
 from matching.standardise.dates import standardise_birth_date
@@ -81,20 +82,26 @@ def standardise_customer(
 
 
 def _names(raw: Mapping, problems: Problems) -> dict:
-    first, middle, last = (
-        standardise_name(text_field(raw, field, problems))
-        for field in ("first_name", "middle_name", "last_name")
-    )
+    written = tuple(
+        text_field(raw, field, problems) for field in ("first_name", "middle_name", "last_name"))
+    return dict(_person_names(*written))
+
+
+@lru_cache(maxsize=65536)
+def _person_names(
+    first_written: str | None, middle_written: str | None, last_written: str | None
+) -> tuple[tuple[str, object], ...]:
+    first, middle, last = map(standardise_name, (first_written, middle_written, last_written))
     first, last = repair_name_order(first, last)
     gender = infer_gender(first, middle, last)
     last = as_surname(last) if last else None
-    return {
-        "first_name": with_gender(first, gender),
-        "middle_name": as_surname(middle) if middle else None,
-        "last_name": last,
-        "last_name_stem": last_name_stem(last.latin) if last else None,
-        "gender": gender,
-    }
+    return (
+        ("first_name", with_gender(first, gender)),
+        ("middle_name", as_surname(middle) if middle else None),
+        ("last_name", last),
+        ("last_name_stem", last_name_stem(last.latin) if last else None),
+        ("gender", gender),
+    )
 
 
 def _values(raw: Mapping, field: str, separators: re.Pattern[str], problems: Problems) -> list[str]:

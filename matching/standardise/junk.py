@@ -62,19 +62,36 @@ def detect_junk(
     >>> detect_junk({"phones": pairs}).phones
     frozenset({'+74951234567'})
     """
-    unknown = set(values_by_field) - JUNK_FIELDS
-    if unknown:
-        raise ValueError(f"not junk fields: {sorted(unknown)}")
-    found: dict[str, frozenset[str]] = {}
+    counts: dict[str, dict[str, int]] = {}
     for field_name, pairs in values_by_field.items():
         owners: dict[str, set[str]] = defaultdict(set)
         for value, evidence in pairs:
             if value and evidence:
                 owners[value].add(evidence)
-        found[field_name] = frozenset(
-            value for value, seen in owners.items() if len(seen) >= min_distinct_owners
-        )
-    return JunkValues(**found)
+        counts[field_name] = {value: len(seen) for value, seen in owners.items()}
+    return junk_from_owner_counts(counts, min_distinct_owners=min_distinct_owners)
+
+
+def junk_from_owner_counts(
+    owner_counts_by_field: Mapping[str, Mapping[str, int]],
+    *,
+    min_distinct_owners: int = DEFAULT_MIN_DISTINCT_OWNERS,
+) -> JunkValues:
+    """The values whose count of distinct owners reaches `min_distinct_owners`, per field.
+
+    The same rule as `detect_junk` for counts the store computes itself, such as
+    `SELECT phone, COUNT(DISTINCT last_name_stem) ... GROUP BY phone`.
+
+    >>> junk_from_owner_counts({"emails": {"noreply@shop.ru": 40, "yulia@mail.ru": 1}}).emails
+    frozenset({'noreply@shop.ru'})
+    """
+    unknown = set(owner_counts_by_field) - JUNK_FIELDS
+    if unknown:
+        raise ValueError(f"not junk fields: {sorted(unknown)}")
+    return JunkValues(**{
+        field_name: frozenset(v for v, owners in counts.items() if owners >= min_distinct_owners)
+        for field_name, counts in owner_counts_by_field.items()
+    })
 
 
 def is_dummy_email(email: str) -> bool:

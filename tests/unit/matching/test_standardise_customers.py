@@ -7,7 +7,12 @@ import datetime as dt
 import pytest
 
 from matching.standardise import JunkValues, detect_junk, standardise_customer
-from matching.standardise.junk import is_dummy_card, is_dummy_email, is_dummy_phone
+from matching.standardise.junk import (
+    is_dummy_card,
+    is_dummy_email,
+    is_dummy_phone,
+    junk_from_owner_counts,
+)
 
 YULIA = {
     "first_name": "Юлия", "last_name": "Иванова", "middle_name": "Сергеевна",
@@ -195,3 +200,11 @@ def test_junk_values_combine():
 )
 def test_builtin_dummy_lists(check, value, is_junk):
     assert check(value) is is_junk
+
+
+def test_junk_from_counts_the_store_made_follows_the_same_rule():
+    counts = {"phones": {"+74952234567": 12, "+79123456789": 2}, "loyalty_cards": {"777": 5}}
+    junk = junk_from_owner_counts(counts)
+    assert (junk.phones, junk.loyalty_cards) == ({"+74952234567"}, {"777"})
+    with pytest.raises(ValueError, match="not junk fields"):
+        junk_from_owner_counts({"faxes": {}})
