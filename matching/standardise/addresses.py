@@ -185,7 +185,11 @@ def standardise_city(raw: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def standardise_region(raw: str) -> str | None:
-    """The canonical Latin region name without "обл."/"край"/"region"; None when empty."""
+    """The canonical Latin region name without "обл."/"край"/"region"; None when empty.
+
+    >>> standardise_region("Московская обл.") == standardise_region("Moskovskaya oblast")
+    True
+    """
     return _without_kinds(raw, ("region_type",)) or None
 
 

@@ -8,8 +8,8 @@ from email_validator import EmailNotValidError, validate_email
 
 # Gmail ignores dots in the local part; googlemail.com is the same mailbox.
 _GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
-# One Yandex login answers on every Yandex domain, and Yandex Passport treats
-# "." and "-" in a login as the same character (ivan.petrov = ivan-petrov), but
+# One Yandex login answers on every Yandex domain, and Yandex Passport's help
+# says "." and "-" in a login are the same character (ivan.petrov = ivan-petrov);
 # unlike Gmail it does not ignore them (ivanpetrov is another login).
 _YANDEX_DOMAINS = frozenset({"yandex.ru", "ya.ru", "yandex.com", "yandex.by", "yandex.kz",
                              "yandex.ua", "narod.ru"})
