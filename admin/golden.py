@@ -18,6 +18,7 @@ from admin.auth import StewardView
 from admin.golden_search import search_golden
 from admin.transactions import commit_or_flash
 from golden_records.history import GoldenVersion, VersionDiff, diff
+from mdm import stewardship
 from mdm.extensions import db
 from mdm.models import GoldenRecord, GoldenRecordVersion, SourceRecord, Xref, utcnow
 
@@ -36,7 +37,7 @@ class GoldenPage:
 
     def pinned(self) -> dict[str, dict[str, Any]]:
         """Return attribute → the steward's pin on it."""
-        return {pin["attribute"]: pin for pin in getattr(self.golden, "pins", None) or []}
+        return {pin["attribute"]: pin for pin in self.golden.pins or []}
 
 
 def _as_version(row: GoldenRecordVersion) -> GoldenVersion:
@@ -63,7 +64,7 @@ def golden_page(session: Session, golden_id: uuid.UUID) -> GoldenPage | None:
         .order_by(SourceRecord.received_at)).all()
     pointing_here = {str(i) for i in session.scalars(
         select(GoldenRecord.id).where(GoldenRecord.merged_into == golden_id))}
-    absorbed = sorted(pointing_here | set(getattr(golden, "absorbed_ids", None) or ()))
+    absorbed = sorted(pointing_here | set(golden.absorbed_ids or ()))
     return GoldenPage(golden, list(members), absorbed, version_history(session, golden_id))
 
 
@@ -98,7 +99,8 @@ class GoldenRecordView(StewardView):
 
     @expose("/<uuid:golden_id>/pin", methods=("POST",))
     def pin_view(self, golden_id: uuid.UUID):
-        form, stewardship = request.form, self._stewardship()
+        self.require_role("steward")
+        form = request.form
         return self._change(golden_id, lambda: stewardship.pin_attribute(
             db.session, golden_id, form["attribute"], parse_pin_value(form.get("value", "")),
             actor=current_user.username, reason=form.get("reason", ""),
@@ -106,23 +108,19 @@ class GoldenRecordView(StewardView):
 
     @expose("/<uuid:golden_id>/unpin", methods=("POST",))
     def unpin_view(self, golden_id: uuid.UUID):
-        form, stewardship = request.form, self._stewardship()
+        self.require_role("steward")
+        form = request.form
         return self._change(golden_id, lambda: stewardship.unpin_attribute(
             db.session, golden_id, form["attribute"], actor=current_user.username,
             reason=form.get("reason", ""), expected_version=_version(form), now=utcnow()))
 
     @expose("/<uuid:golden_id>/unmerge", methods=("POST",))
     def unmerge_view(self, golden_id: uuid.UUID):
-        form, stewardship = request.form, self._stewardship()
+        self.require_role("steward")
+        form = request.form
         return self._change(golden_id, lambda: stewardship.unmerge_records(
             db.session, golden_id, [uuid.UUID(form["record_id"])], actor=current_user.username,
             reason=form.get("reason", ""), expected_version=_version(form), now=utcnow()))
-
-    def _stewardship(self):
-        self.require_role("steward")
-        from mdm import stewardship  # TODO(#5): top-level once mdm/stewardship.py lands
-
-        return stewardship
 
     def _change(self, golden_id: uuid.UUID, action):
         if commit_or_flash(lambda: action() or True):

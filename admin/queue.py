@@ -103,6 +103,11 @@ class CompareRow:
     weight: float | None = None
 
     @property
+    def agrees(self) -> bool:
+        """Return whether both sides hold a value and the values are equal (ignoring case)."""
+        return self.left not in (None, "") and self.right not in (None, "") and not self.differs
+
+    @property
     def differs(self) -> bool:
         """Return whether both sides hold a value and the values are not equal."""
         return self.left not in (None, "") and self.right not in (None, "") and (

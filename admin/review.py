@@ -12,6 +12,7 @@ from flask_login import current_user
 from admin.auth import StewardView
 from admin.queue import QueueFilter, list_open_tasks, next_open_task_id, task_page
 from admin.transactions import commit_or_flash
+from mdm import stewardship
 from mdm.extensions import db
 from mdm.models import MATCHED_ENTITY_TYPES, utcnow
 from mdm.sources import list_sources
@@ -59,8 +60,6 @@ class ReviewQueueView(StewardView):
         return redirect(url_for(".index", **QueueFilter.from_args(request.form).as_args()))
 
     def _decide(self, task_id: uuid.UUID, decision: str, comment: str) -> bool:
-        from mdm import stewardship  # TODO(#5): top-level once mdm/stewardship.py lands
-
         return commit_or_flash(lambda: stewardship.decide_review_task(
             db.session, task_id, decision, actor=current_user.username, comment=comment,
             now=utcnow()) or True) is not None

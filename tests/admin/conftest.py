@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
 
 import pytest
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from mdm import ingest, sources, users
 from mdm.errors import UnknownSourceError
@@ -87,3 +89,46 @@ def doubtful_pair(app):
         task_id = add_review_task(web, store)
         return {"task_id": task_id, "left": web.id, "right": store.id,
                 "left_golden": golden_id_of(web), "right_golden": golden_id_of(store)}
+
+
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's chromium: `playwright install` cannot download a browser on these machines.
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium",
+            "args": BROWSER_ARGS}
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served from a thread on a free local port; its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def offline_page(page, live_server):
+    """A browser page that may reach the live server only, and records every dialog."""
+    page.route("**/*", lambda route: route.continue_()
+               if route.request.url.startswith(live_server) else route.abort())
+    page.dialogs = []
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    page.set_default_timeout(5000)
+    return page
+
+
+def browser_sign_in(page, base_url: str, username: str, next_path: str = "/admin/") -> None:
+    """Sign in through the form in the browser and wait for the page after it."""
+    page.goto(f"{base_url}/admin/auth/login?next={next_path}")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}{next_path}*")
