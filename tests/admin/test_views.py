@@ -119,3 +119,34 @@ def test_a_new_api_key_is_shown_once_after_creation(app, client, people, doubtfu
     listing = client.get("/admin/api_keys/").get_data(as_text=True)
     key_text = page.split('id="new-key-text">')[1].split("<")[0]
     assert key_text.split("_", 2)[2] not in listing
+
+
+def test_the_interface_speaks_russian_when_asked_and_english_by_default(client, people):
+    sign_in(client, people["steward"])
+    assert "Review queue" in client.get("/admin/review/").get_data(as_text=True)
+    russian = client.get("/admin/review/?lang=ru").get_data(as_text=True)
+    assert "Очередь проверки" in russian and "Открытых задач проверки нет." in russian
+
+
+def test_golden_records_are_found_by_phone_in_any_spelling(client, people, doubtful_pair):
+    sign_in(client, people["viewer"])
+    page = client.get("/admin/golden/?q=8 (912) 345-67-89").get_data(as_text=True)
+    assert f'/admin/golden/{doubtful_pair["left_golden"]}' in page
+    assert f'/admin/golden/{doubtful_pair["right_golden"]}' not in page
+
+
+def test_golden_records_are_found_by_a_cyrillic_name(client, people, doubtful_pair):
+    sign_in(client, people["viewer"])
+    page = client.get("/admin/golden/?q=Юлия Иванова").get_data(as_text=True)
+    assert f'/admin/golden/{doubtful_pair["left_golden"]}' in page
+
+
+def test_the_source_record_page_shows_the_raw_record_and_its_match_view(client, people,
+                                                                         doubtful_pair):
+    sign_in(client, people["viewer"])
+    page = client.get(f"/admin/source_records/record/{doubtful_pair['left']}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "+7 912 345-67-89" in text  # as received
+    assert "+79123456789" in text  # standardised, as the matcher compares it
+    assert str(doubtful_pair["left_golden"]) in text
