@@ -111,9 +111,47 @@ def address_keys(view: CustomerView) -> frozenset[str]:
     return frozenset({f"address:{address.house}|{address.street}|{address.city}"})
 
 
+def _phone_tails(view: CustomerView) -> set[str]:
+    # A marketplace shows only the last digits (+7 916 ***-**-67); full phones give theirs too.
+    tails = {p[-2:] for p in view.phones}
+    if view.phone_suffix and len(view.phone_suffix) >= 2:
+        tails.add(view.phone_suffix[-2:])
+    return tails
+
+
+def _initial(name: PersonName | None) -> str | None:
+    return name.latin[:1] if name is not None and name.latin else None
+
+
+def surname_phone_keys(view: CustomerView) -> frozenset[str]:
+    """`surname_phone:<last name>|<first initial>|<last two phone digits>`, masked phones too."""
+    last, initial = _names(view)[1], _initial(view.first_name)
+    if not (last and initial):
+        return frozenset()
+    return frozenset(f"surname_phone:{last}|{initial}|{tail}" for tail in _phone_tails(view))
+
+
+def given_phone_keys(view: CustomerView) -> frozenset[str]:
+    """`given_phone:<first name>|<last initial>|<last two phone digits>` ("Елена Н.")."""
+    first, initial = _names(view)[0], _initial(view.last_name)
+    if not (first and initial):
+        return frozenset()
+    return frozenset(f"given_phone:{first}|{initial}|{tail}" for tail in _phone_tails(view))
+
+
+def surname_city_keys(view: CustomerView) -> frozenset[str]:
+    """`surname_city:<last name>|<first initial>|<city>`: a sparse record and a full one."""
+    last, initial = _names(view)[1], _initial(view.first_name)
+    city = view.address.city if view.address else None
+    if not (last and initial and city):
+        return frozenset()
+    return frozenset({f"surname_city:{last}|{initial}|{city}"})
+
+
 CUSTOMER_KEY_FUNCTIONS: tuple[Callable[[CustomerView], frozenset[str]], ...] = (
     email_keys, phone_keys, card_keys, name_dob_keys, phonetic_dob_keys,
     name_postcode_keys, dob_postcode_keys, name_city_keys, address_keys,
+    surname_phone_keys, given_phone_keys, surname_city_keys,
 )
 
 
@@ -122,12 +160,21 @@ def gtin_keys(view: ProductView) -> frozenset[str]:
     return frozenset({f"gtin:{view.gtin}"}) if view.gtin else frozenset()
 
 
+def _variant(view: ProductView) -> str:
+    amount = f"{view.quantity.amount:g}{view.quantity.unit}" if view.quantity else "-"
+    return f"{amount}|{view.color or '-'}|{view.size or '-'}"
+
+
 def brand_title_keys(view: ProductView) -> frozenset[str]:
-    """`brand_title:<brand>|<word>|<word>` for each pair of the title's first distinctive words."""
-    words = sorted(set(view.title_tokens[:5]))
-    brand = view.brand or "-"
+    """`brand_title:<brand>|<word>|<word>|<variant>` for pairs of the title's first words.
+
+    The variant part (quantity, colour, size) keeps a model's many variants out of
+    one block: they are never the same product.
+    """
+    words = sorted(set(view.title_tokens[:3]))
+    prefix = f"brand_title:{view.brand or '-'}"
     return frozenset(
-        f"brand_title:{brand}|{x}|{y}" for i, x in enumerate(words) for y in words[i + 1:]
+        f"{prefix}|{x}|{y}|{_variant(view)}" for i, x in enumerate(words) for y in words[i + 1:]
     )
 
 

@@ -11,7 +11,7 @@ from tests.unit.matching.sample_views import MILK, YULIYA, customer, name, produ
 def test_every_customer_key_carries_its_kind():
     kinds = {key_kind(k) for k in customer_keys(YULIYA)}
     assert kinds == {"email", "phone", "card", "name_dob", "phonetic_dob", "name_postcode",
-                     "dob_postcode", "name_city", "address"}
+                     "dob_postcode", "name_city", "address", "surname_phone", "given_phone", "surname_city"}
 
 
 def test_email_phone_and_card_keys_hold_the_standardised_values():
@@ -42,9 +42,17 @@ def test_a_customer_without_identifiers_or_names_has_no_keys():
     assert customer_keys(empty) == frozenset()
 
 
-def test_a_masked_phone_makes_no_phone_key():
-    marketplace = customer(phones=(), phone_suffix="89")
-    assert not any(key_kind(k) == "phone" for k in customer_keys(marketplace))
+def test_a_masked_phone_makes_no_phone_key_but_meets_the_full_phone_by_surname_and_last_digits():
+    marketplace = customer(first_name=name("y"), middle_name=None, emails=(), phones=(), phone_suffix="89",
+                           birth_date=None, birth_date_swapped=None, address=None, loyalty_card=None)
+    keys = customer_keys(marketplace)
+    assert not any(key_kind(k) == "phone" for k in keys)
+    assert keys & customer_keys(YULIYA) == {"surname_phone:ivanov|y|89"}
+
+
+def test_sibling_variants_of_another_volume_do_not_share_a_title_key():
+    litre = product(quantity=MILK.quantity.__class__(1000.0, "ml"))
+    assert not {k for k in product_keys(MILK) & product_keys(litre) if key_kind(k) == "brand_title"}
 
 
 def test_an_address_key_needs_house_street_and_city():
@@ -55,7 +63,7 @@ def test_an_address_key_needs_house_street_and_city():
 def test_product_keys_carry_gtin_and_brand_with_title_words():
     keys = product_keys(MILK)
     assert "gtin:04607123456781" in keys
-    assert "brand_title:prostokvashino|moloko|pasterizovannoe" in keys
+    assert "brand_title:prostokvashino|moloko|pasterizovannoe|930ml|-|-" in keys
     assert "brand_quantity:prostokvashino|930ml|1|moloko" in keys
 
 
