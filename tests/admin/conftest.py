@@ -77,15 +77,24 @@ def golden_id_of(record: SourceRecord) -> uuid.UUID:
     return db.session.scalar(select(Xref.golden_id).where(Xref.source_record_id == record.id))
 
 
+def unlinked_customer(city: str, **overrides) -> dict:
+    """A customer sharing no blocking key with make_customer()'s: the matcher leaves it alone.
+
+    No birth date, phone or card, another city: the tests queue such pairs themselves, so they
+    do not depend on where the matcher's thresholds stand today.
+    """
+    return make_customer(**{"birth_date": None, "phone": None, "loyalty_card": None,
+                            "address": {"country": "RU", "city": city}, **overrides})
+
+
 @pytest.fixture
 def doubtful_pair(app):
     """Юлия Иванова from the web shop and Yuliya Ivanova from a store: apart, on the queue."""
     with app.app_context():
         web = ingest_customers(make_customer(source_key="c-1001"))["c-1001"]
-        store = ingest_customers(make_customer(
-            source_key="pos-77", first_name="Yuliya", last_name="Ivanova", middle_name=None,
-            email="y.ivanova@mail.example", phone=None, loyalty_card=None),
-            source_name="pos_store")["pos-77"]
+        store = ingest_customers(unlinked_customer(
+            "Казань", source_key="pos-77", first_name="Yuliya", last_name="Ivanova",
+            middle_name=None, email="y.ivanova@mail.example"), source_name="pos_store")["pos-77"]
         task_id = add_review_task(web, store)
         return {"task_id": task_id, "left": web.id, "right": store.id,
                 "left_golden": golden_id_of(web), "right_golden": golden_id_of(store)}

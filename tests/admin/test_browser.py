@@ -15,6 +15,7 @@ from tests.admin.conftest import (
     browser_sign_in,
     golden_id_of,
     ingest_customers,
+    unlinked_customer,
 )
 from tests.factories import make_customer
 
@@ -28,10 +29,21 @@ def screenshot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
+def decide_by_key(page, live_server: str, username: str, task_id, key: str) -> None:
+    """Sign in straight onto a task, press a decision key, and land on the emptied queue."""
+    browser_sign_in(page, live_server, username, f"/admin/review/task/{task_id}")
+    page.keyboard.press(key)
+    expect(page.locator("#queue-empty")).to_be_visible()
+
+
 def test_the_dashboard_draws_its_charts_from_local_files(app, offline_page, live_server, people,
                                                          doubtful_pair):
+    with app.app_context():
+        ingest_customers(unlinked_customer("Пермь", source_key="c-3003", first_name="Тест",
+                                           last_name="Тестов", email="asdf@asdf"))
     browser_sign_in(offline_page, live_server, people["viewer"])
     expect(offline_page.locator("#open-tasks")).to_have_text("1")
+    expect(offline_page.locator("#quality")).to_contain_text("email: invalid")
     offline_page.wait_for_function("window.mdmCharts && Object.keys(window.mdmCharts).length == 4")
     expect(offline_page.locator("#quality")).to_contain_text("pos_store")
     screenshot(offline_page, "dashboard.png")
@@ -41,10 +53,10 @@ def test_a_steward_merges_by_keyboard_and_the_next_task_opens(app, offline_page,
                                                               people, doubtful_pair):
     with app.app_context():
         records = ingest_customers(
-            make_customer(source_key="c-2002", first_name="Пётр", last_name="Смирнов",
-                          email="p.smirnov@example.ru", phone="+7 903 111-22-33"),
-            make_customer(source_key="c-2003", first_name="Петр", last_name="Смирнов",
-                          email="petr.smirnov@mail.example", phone=None))
+            unlinked_customer("Тверь", source_key="c-2002", first_name="Пётр",
+                              last_name="Смирнов", email="p.smirnov@example.ru"),
+            unlinked_customer("Самара", source_key="c-2003", first_name="Петр",
+                              last_name="Смирнов", email="petr.smirnov@mail.example"))
         second_task = add_review_task(records["c-2002"], records["c-2003"], priority=0.1)
     browser_sign_in(offline_page, live_server, people["steward"], "/admin/review/")
     expect(offline_page.locator("tr.queue-row")).to_have_count(2)
@@ -67,10 +79,7 @@ def test_a_steward_merges_by_keyboard_and_the_next_task_opens(app, offline_page,
 
 def test_after_a_merge_the_golden_record_shows_both_sources_in_its_lineage(
         app, offline_page, live_server, people, doubtful_pair):
-    browser_sign_in(offline_page, live_server, people["steward"],
-                    f"/admin/review/task/{doubtful_pair['task_id']}")
-    offline_page.keyboard.press("m")
-    expect(offline_page.locator("#queue-empty")).to_be_visible()
+    decide_by_key(offline_page, live_server, people["steward"], doubtful_pair["task_id"], "m")
     offline_page.goto(f"{live_server}/admin/golden/?q=yulia.ivanova@example.ru")
     offline_page.locator("#golden-results a").first.click()
     expect(offline_page.locator("#golden-members tr")).to_have_count(2)
@@ -93,10 +102,7 @@ def test_typing_m_n_or_s_in_the_comment_decides_nothing(app, offline_page, live_
 
 def test_not_a_match_removes_the_task_and_a_new_push_keeps_the_records_apart(
         app, offline_page, live_server, people, doubtful_pair):
-    browser_sign_in(offline_page, live_server, people["steward"],
-                    f"/admin/review/task/{doubtful_pair['task_id']}")
-    offline_page.keyboard.press("n")
-    expect(offline_page.locator("#queue-empty")).to_be_visible()
+    decide_by_key(offline_page, live_server, people["steward"], doubtful_pair["task_id"], "n")
     with app.app_context():
         assert db.session.get(ReviewTask, doubtful_pair["task_id"]).status == "not_a_match"
         # The store now sends the web shop's phone and e-mail: alone, enough for an auto-link.
@@ -171,8 +177,8 @@ def test_a_name_carrying_html_renders_as_text_and_runs_no_script(app, offline_pa
     attack = "<img src=x onerror=alert(1)>"
     with app.app_context():
         records = ingest_customers(make_customer(first_name=attack),
-                                   make_customer(source_key="c-1002", first_name="Юлия",
-                                                 email="yulia@mail.example", phone=None))
+                                   unlinked_customer("Омск", source_key="c-1002",
+                                                     email="yulia@mail.example"))
         task_id = add_review_task(records["c-1001"], records["c-1002"])
         golden_id = golden_id_of(records["c-1001"])
     browser_sign_in(offline_page, live_server, people["steward"], f"/admin/review/task/{task_id}")
