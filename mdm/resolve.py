@@ -1,8 +1,10 @@
-"""Link changed source records to golden records, in the ingestion transaction.
+"""Link changed source records to golden records with the matcher, in the ingestion transaction.
 
-The rule here links records that share an exact strong identifier (normalised e-mail, E.164
-phone, valid GTIN); the full matcher replaces `identifier_keys` and `_components` behind the
-same `resolve_records` interface.
+Each changed record is standardised, its blocking keys stored, its candidates (records sharing
+a key) loaded and scored, and the record placed by `golden_records.cluster.place_record` against
+the candidates' golden records, one record after another in chunk order (a later record sees
+the earlier ones). Auto-links join or merge golden records; review-level links become review
+tasks; both keep the matcher's explanation.
 """
 
 from __future__ import annotations
@@ -11,15 +13,25 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from mdm import golden
-from mdm.models import MatchDecision, MatchKey, Xref
-from mdm.strong_ids import identifier_keys
+from golden_records.cluster import (
+    AUTO_LINK,
+    ClusterState,
+    Link,
+    Placement,
+    ReviewTask,
+    place_record,
+)
+from matching.model import MatchModel
+from mdm import golden, matcher
+from mdm.models import MatchDecision, Xref
+from mdm.models import ReviewTask as ReviewTaskRow
+from mdm.store import golden_state as store
 
 
 @dataclass(frozen=True)
@@ -31,120 +43,160 @@ class ChangedRecord:
     as_of: dt.datetime
 
 
+@dataclass
+class MatchRun:
+    """What one resolve run saw and decided, before anything is written."""
+
+    entity_type: str
+    model: MatchModel
+    views: dict[uuid.UUID, Any]
+    shared: dict[uuid.UUID, dict[uuid.UUID, set[str]]]
+    current: dict[uuid.UUID, uuid.UUID]
+    state: ClusterState
+    links: dict[str, list[Link]]
+    joins: list[tuple[str, Link]] = field(default_factory=list)
+    tasks: list[ReviewTask] = field(default_factory=list)
+
+
 def resolve_records(session: Session, entity_type: str, changed: list[ChangedRecord],
                     *, now: dt.datetime) -> dict[str, str]:
     """Link each changed record to a golden record; returns source_key → golden id."""
-    keys = {record.record_id: identifier_keys(entity_type, record.payload) for record in changed}
-    _replace_match_keys(session, entity_type, keys)
-    current = _current_golden_ids(session, [record.record_id for record in changed])
-    neighbours = _golden_ids_sharing_keys(session, entity_type, keys)
-    guard = golden.not_a_match_guard(session, list(keys), {
-        golden_id for ids in neighbours.values() for golden_id in ids} | set(current.values()))
-    plan = _plan_links(changed, keys, current, neighbours, guard)
+    run = match_changed(session, entity_type, changed)
+    plan = _plan(run, changed)
     targets, absorbed = golden.choose_survivors(session, plan.goldens_of, now=now)
     new_goldens = {targets.setdefault(component, uuid.uuid4()): [
         golden.Member(r.source, r.record_id, r.payload, r.as_of) for r in members]
         for component, members in plan.members_of.items() if component not in targets}
     golden.insert_new(session, entity_type, new_goldens, now=now)
-    _write_xref(session, plan, targets, current, now)
+    _write_xref(session, plan, targets, run.current, now)
     golden.absorb(session, absorbed, now=now)
-    _record_decisions(session, entity_type, plan, targets, keys, current, now)
+    _record_decisions(session, run, plan, targets, now)
+    _record_review_tasks(session, run, now)
     golden.rebuild(session, entity_type, set(targets.values()) - set(new_goldens), now=now)
     return {record.source_key: str(targets[plan.component_of[record.record_id]])
             for record in changed}
 
 
-def _replace_match_keys(session: Session, entity_type: str,
-                        keys: dict[uuid.UUID, frozenset[str]]) -> None:
-    table = MatchKey.__table__
-    session.execute(delete(table).where(table.c.source_record_id.in_(list(keys))))
-    rows = [{"entity_type": entity_type, "key": key, "source_record_id": record_id}
-            for record_id, record_keys in keys.items() for key in record_keys]
-    if rows:
-        session.execute(insert(table), rows)
+def match_changed(session: Session, entity_type: str, changed: list[ChangedRecord]) -> MatchRun:
+    """Standardise, block, score and place the changed records; writes only their keys."""
+    model = matcher.current_model(entity_type)
+    views = {r.record_id: matcher.standardise(entity_type, r.record_id, r.source, r.payload)
+             for r in changed}
+    keys = matcher.keys_of(views)
+    matcher.replace_match_keys(session, entity_type, keys)
+    candidates = matcher.find_candidates(session, entity_type, keys, model.max_block_size)
+    others = {c for found in candidates.shared.values() for c in found} - views.keys()
+    views.update(matcher.load_views(session, entity_type, others))
+    current = dict(store.golden_ids_of_records(session, list(views)))
+    state = _seed_state(session, current)
+    run = MatchRun(entity_type, model, views, candidates.shared, current, state,
+                   _score(entity_type, views, candidates.shared, model))
+    for record in changed:
+        _place(run, str(record.record_id))
+    return run
 
 
-def _current_golden_ids(session: Session, record_ids: list[uuid.UUID]) -> dict:
+def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]) -> ClusterState:
+    """Clusters = the candidates' golden records with all their members; not-a-match vetoes."""
+    members: dict[str, list[str]] = defaultdict(list)
     table = Xref.__table__
-    rows = session.execute(select(table.c.source_record_id, table.c.golden_id)
-                           .where(table.c.source_record_id.in_(record_ids)))
-    return {record_id: golden_id for record_id, golden_id in rows}
+    golden_ids = sorted(set(current.values()), key=str)
+    for start in range(0, len(golden_ids), 500):
+        rows = session.execute(select(table.c.golden_id, table.c.source_record_id)
+                               .where(table.c.golden_id.in_(golden_ids[start:start + 500])))
+        for golden_id, record_id in rows:
+            members[str(golden_id)].append(str(record_id))
+    everyone = {r for ids in members.values() for r in ids} | {str(r) for r in current}
+    state = ClusterState(store.not_a_match_pairs(session, everyone))
+    for golden_id, record_ids in members.items():
+        state.members[golden_id] = sorted(record_ids)
+        state.member_of.update(dict.fromkeys(record_ids, golden_id))
+    return state
 
 
-def _golden_ids_sharing_keys(session: Session, entity_type: str,
-                             keys: dict[uuid.UUID, frozenset[str]]) -> dict[str, set]:
-    """key → golden ids of already linked records carrying that key."""
-    all_keys = list({key for record_keys in keys.values() for key in record_keys})
-    found: dict[str, set] = defaultdict(set)
-    match_keys, xref = MatchKey.__table__, Xref.__table__
-    for start in range(0, len(all_keys), 500):
-        rows = session.execute(
-            select(match_keys.c.key, xref.c.golden_id)
-            .join(xref, xref.c.source_record_id == match_keys.c.source_record_id)
-            .where(match_keys.c.entity_type == entity_type,
-                   match_keys.c.key.in_(all_keys[start:start + 500]))
-        )
-        for key, golden_id in rows:
-            found[key].add(golden_id)
-    return found
+def _score(entity_type: str, views: Mapping[uuid.UUID, Any],
+           shared: Mapping[uuid.UUID, Mapping[uuid.UUID, set[str]]],
+           model: MatchModel) -> dict[str, list[Link]]:
+    """Each candidate pair scored once; links listed under both of their records."""
+    pairs, seen = [], set()
+    for record_id, found in shared.items():
+        for other, keys in found.items():
+            pair = tuple(sorted((str(record_id), str(other))))
+            if pair not in seen and other in views:
+                seen.add(pair)
+                pairs.append(matcher.PairToScore(views[record_id], views[other],
+                                                 tuple(sorted(keys))))
+    links: dict[str, list[Link]] = defaultdict(list)
+    for link in matcher.score_pairs(entity_type, pairs, model):
+        links[link.record_a].append(link)
+        links[link.record_b].append(link)
+    return links
+
+
+def _place(run: MatchRun, record_id: str) -> None:
+    """Place one record; a record already linked stays in its golden record (see below)."""
+    state = run.state
+    home = state.member_of.pop(record_id, None)
+    if home is not None:
+        state.members[home].remove(record_id)
+    placement = place_record(record_id, run.links.get(record_id, ()), state,
+                             run.model.thresholds)
+    run.tasks.extend(placement.review_tasks)
+    if home is None:
+        _note_joins(run, placement)  # before apply: absorbed clusters still list their members
+        state.apply(placement)
+        return
+    # An updated record keeps its golden record: moving it would split one without a steward,
+    # so other golden records it now links to go to review instead.
+    state.member_of[record_id] = home
+    state.members[home].append(record_id)
+    for cluster_id in {placement.cluster_id, *placement.absorbed} - {home, record_id}:
+        link = _best_link_to(run, record_id, cluster_id)
+        run.tasks.append(ReviewTask((record_id, link.other(record_id)), "two_clusters",
+                                    link.match_weight))
+
+
+def _best_link_to(run: MatchRun, record_id: str, cluster_id: str) -> Link:
+    members = set(run.state.members.get(cluster_id, ())) | {cluster_id}
+    return max((lk for lk in run.links.get(record_id, ()) if lk.other(record_id) in members
+                and lk.outcome == AUTO_LINK), key=lambda lk: lk.match_weight)
+
+
+def _note_joins(run: MatchRun, placement: Placement) -> None:
+    if placement.is_new_cluster:
+        return
+    record_id = placement.record_id
+    for cluster_id in (placement.cluster_id, *placement.absorbed):
+        run.joins.append((record_id, _best_link_to(run, record_id, cluster_id)))
 
 
 @dataclass
 class LinkPlan:
-    """Connected components of changed records and the existing golden records they touch."""
+    """Final clusters of the changed records and the existing golden records they hold."""
 
-    component_of: dict[uuid.UUID, int]
-    goldens_of: dict[int, set[uuid.UUID]]
-    members_of: dict[int, list[ChangedRecord]]
+    component_of: dict[uuid.UUID, str]
+    goldens_of: dict[str, set[uuid.UUID]]
+    members_of: dict[str, list[ChangedRecord]]
 
 
-def _plan_links(changed: list[ChangedRecord], keys: dict, current: dict,
-                neighbours: dict[str, set], guard: golden.NotAMatchGuard) -> LinkPlan:
-    parent = list(range(len(changed)))
-    # Record ids each component holds: a steward's not-a-match vetoes any link joining a pair.
-    holds = [{str(record.record_id)} for record in changed]
-
-    def find(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
-    def union(node: int, other: int) -> None:
-        small, large = sorted((find(node), find(other)), key=lambda root: len(holds[root]))
-        if small != large and not guard.vetoes(holds[small], holds[large]):
-            parent[small] = large
-            holds[large] |= holds[small]
-
-    owner_of_key: dict[str, int] = {}
-    owner_of_golden: dict[uuid.UUID, int] = {}
-    for index, record in enumerate(changed):
-        touched = sorted(neighbours_for(keys[record.record_id], neighbours), key=str)
-        if record.record_id in current:
-            touched.insert(0, current[record.record_id])  # its own golden record first
-        for golden_id in touched:
-            if golden_id in owner_of_golden:
-                union(index, owner_of_golden[golden_id])
-            elif not guard.vetoes(holds[find(index)], guard.members(golden_id)):
-                owner_of_golden[golden_id] = index
-                holds[find(index)] |= guard.members(golden_id)
-        for key in keys[record.record_id]:
-            union(index, owner_of_key.setdefault(key, index))
+def _plan(run: MatchRun, changed: list[ChangedRecord]) -> LinkPlan:
     plan = LinkPlan({}, defaultdict(set), defaultdict(list))
-    for index, record in enumerate(changed):
-        root = find(index)
-        plan.component_of[record.record_id] = root
-        plan.members_of[root].append(record)
-    for golden_id, index in owner_of_golden.items():
-        plan.goldens_of[find(index)].add(golden_id)
+    for record in changed:
+        component = run.state.member_of[str(record.record_id)]
+        plan.component_of[record.record_id] = component
+        plan.members_of[component].append(record)
+    existing = {str(g): g for g in run.current.values()}
+    for component, members in list(run.state.members.items()):
+        if component not in plan.members_of:
+            continue
+        for member in members:
+            golden_id = run.current.get(uuid.UUID(member))
+            if golden_id is not None and str(golden_id) in existing:
+                plan.goldens_of[component].add(golden_id)
     return plan
 
 
-def neighbours_for(record_keys: frozenset[str], neighbours: dict[str, set]) -> set:
-    return {golden_id for key in record_keys for golden_id in neighbours.get(key, ())}
-
-
-def _write_xref(session: Session, plan: LinkPlan, targets: dict[int, uuid.UUID],
+def _write_xref(session: Session, plan: LinkPlan, targets: dict[str, uuid.UUID],
                 current: dict, now: dt.datetime) -> None:
     table = Xref.__table__
     new_rows, moved = [], []
@@ -161,26 +213,74 @@ def _write_xref(session: Session, plan: LinkPlan, targets: dict[int, uuid.UUID],
                         moved, execution_options={"synchronize_session": False})
 
 
-def _record_decisions(session: Session, entity_type: str, plan: LinkPlan, targets: dict,
-                      keys: dict, current: dict, now: dt.datetime) -> None:
-    """An auto_link decision for every record that joined a golden record it was not in."""
+def _explain(run: MatchRun, record_id: str, other: str) -> Any:
+    left, right = uuid.UUID(record_id), uuid.UUID(other)
+    keys = run.shared.get(left, {}).get(right) or run.shared.get(right, {}).get(left) or ()
+    pair = matcher.PairToScore(run.views[left], run.views[right], tuple(sorted(keys)))
+    return matcher.explain(run.entity_type, pair, run.model)
+
+
+def _record_decisions(session: Session, run: MatchRun, plan: LinkPlan, targets: dict,
+                      now: dt.datetime) -> None:
+    """An auto_link decision, with its explanation, for every golden record a record joined."""
     rows = []
-    for component, members in plan.members_of.items():
-        if len(members) == 1 and not plan.goldens_of.get(component):
-            continue
-        for record in members:
-            if current.get(record.record_id) == targets[component]:
-                continue
-            rows.append({
-                "id": uuid.uuid4(), "entity_type": entity_type, "kind": "auto_link",
-                "left_record_id": record.record_id, "right_record_id": None,
-                "left_golden_id": None, "right_golden_id": targets[component],
-                "match_weight": None, "match_probability": 1.0,
-                "explanation": {"rule": "exact_identifier",
-                                "keys": sorted(keys[record.record_id])},
-                "model_version": "exact-identifier-1", "actor": "matcher", "reason": "",
-                "created_at": now,
-            })
+    for record_id, link in run.joins:
+        result = _explain(run, record_id, link.other(record_id))
+        target = targets[plan.component_of[uuid.UUID(record_id)]]
+        rows.append({
+            "id": uuid.uuid4(), "entity_type": run.entity_type, "kind": "auto_link",
+            "left_record_id": uuid.UUID(record_id),
+            "right_record_id": uuid.UUID(link.other(record_id)),
+            "left_golden_id": None, "right_golden_id": target,
+            "match_weight": result.match_weight, "match_probability": result.match_probability,
+            "explanation": result.explanation.to_dict(), "model_version": run.model.version,
+            "actor": golden.MATCHER, "reason": "", "created_at": now,
+        })
     if rows:
         session.execute(insert(MatchDecision.__table__), rows)
 
+
+def review_priority(match_weight: float, model: MatchModel) -> float:
+    """Returns the priority of a review task: 1 on a threshold, falling as the weight leaves it."""
+    distance = min(abs(match_weight - model.thresholds.auto_link),
+                   abs(match_weight - model.thresholds.review))
+    return 1.0 / (1.0 + distance)
+
+
+def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> None:
+    """A review task per pair left undecided, unless one is already open for that pair."""
+    pairs: dict[frozenset[str], ReviewTask] = {}
+    for task in run.tasks:
+        left, right = task.record_ids
+        if run.state.member_of.get(left) != run.state.member_of.get(right):
+            pairs.setdefault(frozenset(task.record_ids), task)
+    open_pairs = _open_review_pairs(session, {r for pair in pairs for r in pair})
+    rows = []
+    for pair, task in pairs.items():
+        if pair in open_pairs:
+            continue
+        result = _explain(run, *task.record_ids)
+        rows.append({
+            "id": uuid.uuid4(), "entity_type": run.entity_type,
+            "left_record_id": uuid.UUID(task.record_ids[0]),
+            "right_record_id": uuid.UUID(task.record_ids[1]),
+            "match_weight": result.match_weight, "match_probability": result.match_probability,
+            "priority": review_priority(result.match_weight, run.model),
+            "explanation": {**result.explanation.to_dict(), "reason": task.reason},
+            "status": "open", "created_at": now, "comment": "",
+        })
+    if rows:
+        session.execute(insert(ReviewTaskRow.__table__), rows)
+
+
+def _open_review_pairs(session: Session, record_ids: set[str]) -> set[frozenset[str]]:
+    table = ReviewTaskRow.__table__
+    ids = [uuid.UUID(r) for r in record_ids]
+    found = set()
+    for start in range(0, len(ids), 500):
+        part = ids[start:start + 500]
+        rows = session.execute(select(table.c.left_record_id, table.c.right_record_id).where(
+            table.c.status == "open",
+            or_(table.c.left_record_id.in_(part), table.c.right_record_id.in_(part))))
+        found.update(frozenset((str(left), str(right))) for left, right in rows)
+    return found

@@ -1,0 +1,168 @@
+"""The matcher's side of the store: match views, blocking keys and candidates, scored pairs.
+
+Views are standardised from stored payloads (nothing derived is kept but the blocking keys in
+`match_keys`); candidates are found by index lookups on those keys. Pairs are scored one by one
+(`matching.classify.score`) when there are few and vectorised (`matching.batch`) when there are
+many: both read the same model, so they decide alike.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from golden_records.cluster import Link
+from matching.batch import build_table, compare_rows
+from matching.block import blocking_keys
+from matching.classify import OUTCOMES, MatchResult, classify_codes, score
+from matching.compare import compare_customers, compare_products
+from matching.model import MatchModel, default_model
+from matching.standardise import standardise_customer, standardise_product
+from mdm.models import MatchKey, Source, SourceRecord
+
+# Below this many pairs the numpy set-up costs more than scoring pair by pair.
+BATCH_MIN_PAIRS = 64
+LOOKUP_CHUNK = 500
+View = Any  # CustomerView | ProductView
+
+
+@lru_cache(maxsize=4)
+def current_model(entity_type: str) -> MatchModel:
+    """The model that decides matches of `entity_type` (the shipped default)."""
+    return default_model(entity_type)
+
+
+def standardise(entity_type: str, record_id: uuid.UUID, source: str,
+                payload: Mapping[str, Any]) -> View:
+    """The match view of a stored payload (junk: the standardisers' built-in dummies)."""
+    if entity_type == "customer":
+        return standardise_customer(payload, record_id=str(record_id), source=source)
+    return standardise_product(payload, record_id=str(record_id), source=source)
+
+
+def keys_of(views: Mapping[uuid.UUID, View]) -> dict[uuid.UUID, frozenset[str]]:
+    """Blocking keys per record, cut to the column width of `match_keys`."""
+    return {record_id: frozenset(key[:255] for key in blocking_keys(view))
+            for record_id, view in views.items()}
+
+
+def replace_match_keys(session: Session, entity_type: str,
+                       keys: Mapping[uuid.UUID, frozenset[str]]) -> None:
+    """Store each record's blocking keys in place of its previous ones."""
+    table = MatchKey.__table__
+    ids = list(keys)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        session.execute(delete(table).where(
+            table.c.source_record_id.in_(ids[start:start + LOOKUP_CHUNK])))
+    rows = [{"entity_type": entity_type, "key": key, "source_record_id": record_id}
+            for record_id, record_keys in keys.items() for key in record_keys]
+    if rows:
+        session.execute(insert(table), rows)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Per record, the records sharing a key with it and which keys; keys too common to use."""
+
+    shared: dict[uuid.UUID, dict[uuid.UUID, set[str]]]
+    skipped_keys: frozenset[str]
+
+
+def find_candidates(session: Session, entity_type: str,
+                    keys: Mapping[uuid.UUID, frozenset[str]], max_block_size: int) -> Candidates:
+    """Records sharing a blocking key with each of `keys`' records (the records themselves too).
+
+    A key held by more than `max_block_size` records is skipped, as the batch path skips it:
+    a pick-up point's address or a shop's phone would otherwise pair thousands of strangers.
+    """
+    all_keys = sorted({key for record_keys in keys.values() for key in record_keys})
+    holders: dict[str, list[uuid.UUID]] = defaultdict(list)
+    skipped: set[str] = set()
+    table = MatchKey.__table__
+    for start in range(0, len(all_keys), LOOKUP_CHUNK):
+        part = all_keys[start:start + LOOKUP_CHUNK]
+        sizes = session.execute(select(table.c.key, func.count()).where(
+            table.c.entity_type == entity_type, table.c.key.in_(part)).group_by(table.c.key))
+        usable = []
+        for key, size in sizes:
+            if size > max_block_size:
+                skipped.add(key)
+            elif size > 1:
+                usable.append(key)
+        if usable:
+            for key, record_id in session.execute(select(table.c.key, table.c.source_record_id)
+                                                  .where(table.c.entity_type == entity_type,
+                                                         table.c.key.in_(usable))):
+                holders[key].append(record_id)
+    shared: dict[uuid.UUID, dict[uuid.UUID, set[str]]] = {}
+    for record_id, record_keys in keys.items():
+        found: dict[uuid.UUID, set[str]] = defaultdict(set)
+        for key in record_keys:
+            for other in holders.get(key, ()):
+                if other != record_id:
+                    found[other].add(key)
+        shared[record_id] = found
+    return Candidates(shared, frozenset(skipped))
+
+
+def load_views(session: Session, entity_type: str,
+               record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, View]:
+    """Match views of stored source records, standardised from their current payloads."""
+    ids = list(record_ids)
+    records, sources = SourceRecord.__table__, Source.__table__
+    views = {}
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        rows = session.execute(
+            select(records.c.id, sources.c.name, records.c.payload)
+            .join(sources, sources.c.id == records.c.source_id)
+            .where(records.c.id.in_(ids[start:start + LOOKUP_CHUNK])))
+        for record_id, source, payload in rows:
+            views[record_id] = standardise(entity_type, record_id, source, payload)
+    return views
+
+
+@dataclass(frozen=True)
+class PairToScore:
+    left: View
+    right: View
+    blocking_keys: tuple[str, ...]
+
+
+def explain(entity_type: str, pair: PairToScore, model: MatchModel) -> MatchResult:
+    """The decision on one pair with its explanation (the single-record path)."""
+    compare = compare_customers if entity_type == "customer" else compare_products
+    return score(compare(pair.left, pair.right, blocking_keys=pair.blocking_keys), model)
+
+
+def score_pairs(entity_type: str, pairs: list[PairToScore], model: MatchModel) -> list[Link]:
+    """A scored link per pair, vectorised when there are many pairs."""
+    if len(pairs) < BATCH_MIN_PAIRS:
+        return [_link(pair, explain(entity_type, pair, model)) for pair in pairs]
+    rows: dict[str, int] = {}
+    views: list[View] = []
+    for pair in pairs:
+        for view in (pair.left, pair.right):
+            if view.record_id not in rows:
+                rows[view.record_id] = len(views)
+                views.append(view)
+    table = build_table(entity_type, views)
+    left = [rows[pair.left.record_id] for pair in pairs]
+    right = [rows[pair.right.record_id] for pair in pairs]
+    scores = classify_codes(compare_rows(table, np.array(left), np.array(right)), model)
+    return [Link(pair.left.record_id, pair.right.record_id, float(weight), OUTCOMES[outcome],
+                 bool(conflict))
+            for pair, weight, outcome, conflict in zip(
+                pairs, scores.match_weight, scores.outcome, scores.hard_conflict, strict=True)]
+
+
+def _link(pair: PairToScore, result: MatchResult) -> Link:
+    return Link(pair.left.record_id, pair.right.record_id, result.match_weight, result.outcome,
+                bool(result.explanation.hard_conflicts))

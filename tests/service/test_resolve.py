@@ -1,0 +1,130 @@
+"""Resolving with the matcher: explained links, review tasks, block caps, chunk = one by one."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import select
+
+from mdm import matcher, sources
+from mdm.models import Base, GoldenRecord, MatchDecision, ReviewTask, SourceRecord, Xref
+from mdm.models.sources import Source
+from mdm.synthetic.customers import generate_customer_records
+from tests.factories import make_customer
+from tests.service.test_ingest import count, pos_store, push, web_shop
+
+# Fixtures shared with the ingestion tests.
+__all__ = ["pos_store", "web_shop"]
+
+# Пётр lives with Юлия: same address, same birth date in this story, nothing else shared.
+PYOTR = make_customer(source_key="pyotr-pos", first_name="Пётр", last_name="Сидоров",
+                      middle_name="Ильич", email="p.sidorov@example.ru",
+                      phone="+7 916 000-11-22", loyalty_card="7700999888")
+
+
+def test_an_auto_link_stores_levels_weights_model_version_and_thresholds(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer()], clock)
+    push(session, pos_store, [make_customer(source_key="pos-77", first_name="Yuliya",
+                                            last_name="Ivanova", email=None)], clock)
+    decision = session.scalar(select(MatchDecision))
+    explanation = decision.explanation
+    model = matcher.current_model("customer")
+    assert decision.kind == "auto_link" and decision.model_version == model.version
+    assert "phone:+79123456789" in explanation["blocking_keys"]
+    assert {f["field"] for f in explanation["fields"]} == set(model.field_names)
+    assert explanation["auto_link_threshold"] == model.thresholds.auto_link
+    assert explanation["match_weight"] == pytest.approx(decision.match_weight)
+    assert count(session, GoldenRecord) == 1
+
+
+def test_a_household_member_becomes_a_review_task_not_a_merge(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
+    push(session, pos_store, [PYOTR], clock)
+    assert count(session, GoldenRecord) == 2
+    task = session.scalar(select(ReviewTask))
+    assert task.status == "open" and 0 < task.priority <= 1
+    assert task.explanation["outcome"] == "review"
+    assert task.explanation["reason"] == "weak_link"
+    assert any(k.startswith("address:") for k in task.explanation["blocking_keys"])
+
+
+def test_pushing_a_pair_again_opens_no_second_review_task(session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
+    push(session, pos_store, [PYOTR], clock)
+    push(session, pos_store, [{**PYOTR, "updated_at": "2026-11-02T10:00:00+03:00",
+                               "loyalty_card": "7700999889"}], clock)
+    assert count(session, ReviewTask) == 1
+    assert count(session, GoldenRecord) == 2
+
+
+def test_a_key_shared_by_more_records_than_the_block_size_pairs_nobody(
+        session, web_shop, clock, monkeypatch):
+    small_blocks = dataclasses.replace(matcher.current_model("customer"), max_block_size=1)
+    monkeypatch.setattr(matcher, "current_model", lambda entity_type: small_blocks)
+    push(session, web_shop, [make_customer(source_key="c-1")], clock)
+    push(session, web_shop, [make_customer(source_key="c-2")], clock)
+    assert count(session, GoldenRecord) == 2
+    assert count(session, MatchDecision) == 0
+
+
+def test_an_updated_record_stays_in_its_golden_record(session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
+    push(session, pos_store, [PYOTR], clock)
+    pyotr_golden = session.scalar(select(Xref.golden_id).join(
+        SourceRecord, SourceRecord.id == Xref.source_record_id).where(
+        SourceRecord.source_key == "pyotr-pos"))
+    # Пётр's till record now carries Юлия's phone: a steward decides, the matcher does not move it.
+    push(session, pos_store, [{**PYOTR, "phone": "+7 912 345-67-89",
+                               "updated_at": "2026-11-02T10:00:00+03:00"}], clock)
+    assert session.scalar(select(Xref.golden_id).join(
+        SourceRecord, SourceRecord.id == Xref.source_record_id).where(
+        SourceRecord.source_key == "pyotr-pos")) == pyotr_golden
+
+
+def partition(session) -> set[frozenset[str]]:
+    """The clusters of (source, source_key) that the xref makes."""
+    rows = session.execute(select(Xref.golden_id, Source.name, SourceRecord.source_key)
+                           .join(SourceRecord, SourceRecord.id == Xref.source_record_id)
+                           .join(Source, Source.id == SourceRecord.source_id))
+    clusters = defaultdict(set)
+    for golden_id, source, key in rows:
+        clusters[golden_id].add(f"{source}/{key}")
+    return {frozenset(members) for members in clusters.values()}
+
+
+def ingest_in_chunks(session, records, clock, chunk: int) -> None:
+    known = {}
+    for start in range(0, len(records), chunk):
+        by_source = defaultdict(list)
+        for item in records[start:start + chunk]:
+            if item.source not in known:
+                known[item.source] = session.scalar(select(Source).where(
+                    Source.name == item.source)) or sources.add_source(session, item.source)
+            by_source[item.source].append(item.record)
+        for name, raw in by_source.items():
+            push(session, known[name], raw, clock)
+
+
+def forget_everything_but_sources(session) -> None:
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name != "sources":
+            session.execute(table.delete())
+    session.commit()
+
+
+def test_one_chunk_scored_in_batch_links_like_records_pushed_one_by_one(
+        session, clock, monkeypatch):
+    records = sorted(generate_customer_records(150, seed=11, duplicate_rate=0.4),
+                     key=lambda item: item.source)
+    monkeypatch.setattr(matcher, "BATCH_MIN_PAIRS", 10**9)
+    ingest_in_chunks(session, records, clock, chunk=1)
+    one_by_one = partition(session)
+    assert len(one_by_one) < len(records)  # the data has duplicates, and they linked
+    forget_everything_but_sources(session)
+    monkeypatch.setattr(matcher, "BATCH_MIN_PAIRS", 1)
+    ingest_in_chunks(session, records, clock, chunk=len(records))
+    assert partition(session) == one_by_one
