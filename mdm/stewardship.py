@@ -155,9 +155,9 @@ def merge_golden(session: Session, survivor_id: uuid.UUID, absorbed_id: uuid.UUI
 
 def _former_golden_ids(session: Session, state: GoldenState,
                        record_ids: frozenset[str]) -> dict[str, str]:
-    """Return record id → the first golden record it belonged to among those merged here."""
+    """Return record id → the golden record it left last among those merged here."""
     candidates = {uuid.UUID(g) for g in state.record.absorbed_ids}
-    return store.first_goldens_of(session, record_ids, candidates)
+    return store.former_goldens_of(session, record_ids, candidates)
 
 
 def _unmerge(session: Session, state: GoldenState, record_ids: frozenset[str], *, actor: str,

@@ -227,19 +227,20 @@ def redirect_of(session: Session, golden_id: uuid.UUID) -> tuple | None:
                            .where(table.c.id == golden_id)).first()
 
 
-def first_goldens_of(session: Session, record_ids: Iterable[str],
-                     candidates: Iterable[uuid.UUID]) -> dict[str, str]:
-    """Return record id → the candidate golden record whose history holds it first.
+def former_goldens_of(session: Session, record_ids: Iterable[str],
+                      candidates: Iterable[uuid.UUID]) -> dict[str, str]:
+    """Return record id → the candidate golden record whose history holds it last.
 
-    That is the golden record a source record belonged to before it was merged onward: an
-    unmerge gives it back that id.
+    That is the golden record a source record belonged to just before it was merged here:
+    an unmerge gives it back that id, so undoing a merge restores both sides exactly.
     """
     table = GoldenRecordVersion.__table__
     wanted, found = set(record_ids), {}
+    rows = []
     for part in _chunks(sorted(candidates, key=str)):
-        rows = session.execute(select(table.c.golden_id, table.c.member_ids)
-                               .where(table.c.golden_id.in_(part)).order_by(table.c.id))
-        for golden_id, member_ids in rows:
-            for record_id in wanted.intersection(member_ids) - found.keys():
-                found[record_id] = str(golden_id)
+        rows.extend(session.execute(select(table.c.id, table.c.golden_id, table.c.member_ids)
+                                    .where(table.c.golden_id.in_(part))))
+    for _id, golden_id, member_ids in sorted(rows, key=lambda row: row[0]):
+        for record_id in wanted.intersection(member_ids):
+            found[record_id] = str(golden_id)
     return found
