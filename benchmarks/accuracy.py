@@ -13,6 +13,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import platform
+import sys
 import time
 from collections.abc import Iterable
 
@@ -41,14 +42,20 @@ def metrics(found: set, truth: set) -> dict[str, float]:
     precision = hits / len(found) if found else 1.0
     recall = hits / len(truth) if truth else 1.0
     f1 = 2 * precision * recall / (precision + recall) if hits else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "found": len(found), "true": len(truth)}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "found": len(found),
+        "true": len(truth),
+    }
 
 
 def true_pairs_febrl3(frame: pd.DataFrame) -> set[tuple[str, str]]:
     """All pairs of records that share their original's number (rec-<n>-...)."""
     entity = frame.index.str.extract(r"rec-(\d+)-", expand=False)
     groups = pd.Series(frame.index, index=entity).groupby(level=0)
-    return pair_set((a, b) for _, ids in groups for i, a in enumerate(ids) for b in ids[i + 1:])
+    return pair_set((a, b) for _, ids in groups for i, a in enumerate(ids) for b in ids[i + 1 :])
 
 
 def cluster_pairs(clusters: dict[str, tuple[str, ...]], sides: dict[str, int] | None) -> set:
@@ -56,7 +63,7 @@ def cluster_pairs(clusters: dict[str, tuple[str, ...]], sides: dict[str, int] | 
     pairs = set()
     for members in clusters.values():
         for i, a in enumerate(members):
-            for b in members[i + 1:]:
+            for b in members[i + 1 :]:
                 if sides is None or sides[a] != sides[b]:
                     pairs.add(tuple(sorted((a, b))))
     return pairs
@@ -74,7 +81,9 @@ def card_overrides_conflicts(model: MatchModel) -> MatchModel:
         rule if any(name == "loyalty_card" for name, _ in rule) else rule + override
         for rule in model.conflict_rules
     )
-    return dataclasses.replace(model, conflict_rules=rules, version=model.version + "+card-overrides")
+    return dataclasses.replace(
+        model, conflict_rules=rules, version=model.version + "+card-overrides"
+    )
 
 
 def run_mdm(views: list, sides: dict[str, int] | None, truth: set, model: MatchModel) -> dict:
@@ -87,29 +96,47 @@ def run_mdm(views: list, sides: dict[str, int] | None, truth: set, model: MatchM
     ids = table.record_ids
     candidates = pair_set(zip(ids[left], ids[right], strict=True))
     matches, trained = match_table(
-        table, model, (left, right),
-        train=lambda codes, m: train_on_table(
-            table, codes, m, seed=SEED, version=f"{m.version}+em", sides=side_array
-        ).model,
+        table,
+        model,
+        (left, right),
+        train=lambda codes, m: (
+            train_on_table(
+                table, codes, m, seed=SEED, version=f"{m.version}+em", sides=side_array
+            ).model
+        ),
     )
     links = [
         Link(ids[a], ids[b], float(w), OUTCOMES[o], bool(c))
-        for a, b, w, o, c in zip(matches.left, matches.right, matches.scores.match_weight,
-                                 matches.scores.outcome, matches.scores.hard_conflict, strict=True)
+        for a, b, w, o, c in zip(
+            matches.left,
+            matches.right,
+            matches.scores.match_weight,
+            matches.scores.outcome,
+            matches.scores.hard_conflict,
+            strict=True,
+        )
         if OUTCOMES[o] != "distinct"
     ]
     clustered = cluster_records(list(ids), links, (), trained.thresholds)
     elapsed = time.perf_counter() - started
-    auto = pair_set((ids[a], ids[b]) for a, b, o in
-                    zip(matches.left, matches.right, matches.scores.outcome, strict=True) if o == 0)
-    to_review = pair_set((ids[a], ids[b]) for a, b, o in
-                         zip(matches.left, matches.right, matches.scores.outcome, strict=True) if o == 1)
+    auto = pair_set(
+        (ids[a], ids[b])
+        for a, b, o in zip(matches.left, matches.right, matches.scores.outcome, strict=True)
+        if o == 0
+    )
+    to_review = pair_set(
+        (ids[a], ids[b])
+        for a, b, o in zip(matches.left, matches.right, matches.scores.outcome, strict=True)
+        if o == 1
+    )
     result = metrics(cluster_pairs(clustered.clusters, sides), truth)
     result.update(
-        seconds=elapsed, pairwise=metrics(auto, truth),
+        seconds=elapsed,
+        pairwise=metrics(auto, truth),
         pairs_completeness=len(candidates & truth) / len(truth),
         recall_with_review=len((auto | to_review) & truth) / len(truth),
-        candidates=len(candidates), review_tasks=len(clustered.review_tasks),
+        candidates=len(candidates),
+        review_tasks=len(clustered.review_tasks),
     )
     n = len(views)
     total = n * (n - 1) / 2 if sides is None else sum(sides.values()) * (n - sum(sides.values()))
@@ -133,40 +160,59 @@ def febrl4() -> tuple[list, dict[str, int], set]:
 
 
 def main() -> None:
-    """Run every pipeline on every data set and print a Markdown table."""
+    """Run every pipeline on every data set and print one line of figures per run."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-splink", action="store_true")
     parser.add_argument("--skip-recordlinkage", action="store_true")
     parser.add_argument("--retail-customers", type=int, default=20_000, help="true customers")
     parser.add_argument("--retail-products", type=int, default=5_000, help="true products")
     args = parser.parse_args()
-    print(f"# {dt.date.today()} · {platform.processor() or platform.machine()} · Python {platform.python_version()}")
+    report(
+        f"# {dt.date.today()} · {platform.machine()} · Python {platform.python_version()}"
+    )
     for name, loader in (("febrl3", febrl3), ("febrl4", febrl4)):
         views, sides, truth = loader()
         general = default_model("customer")
-        for label, model in (("mdm", general), ("mdm card-overrides", card_overrides_conflicts(general))):
+        for label, model in (
+            ("mdm", general),
+            ("mdm card-overrides", card_overrides_conflicts(general)),
+        ):
             result = run_mdm(views, sides, truth, model)
-            print(name, label, _fmt(result))
-            print(name, label, "pairwise before clustering", _fmt(result["pairwise"]))
+            report(name, label, _fmt(result))
+            report(name, label, "pairwise before clustering", _fmt(result["pairwise"]))
+        _print_baselines(name, args)
     for name, loader, entity_type in (
         ("retail customers", lambda: retail_customers(args.retail_customers, SEED), "customer"),
         ("retail products", lambda: retail_products(args.retail_products, SEED), "product"),
     ):
         views, sides, truth = loader()
         result = run_mdm(views, sides, truth, default_model(entity_type))
-        print(name, f"({len(views)} records) mdm", _fmt(result))
-        print(name, "mdm pairwise before clustering", _fmt(result["pairwise"]))
-        if not args.skip_recordlinkage:
-            from benchmarks.baselines import run_recordlinkage
-            print(name, "recordlinkage ECM", _fmt(run_recordlinkage(name)))
-        if not args.skip_splink:
-            from benchmarks.baselines import run_splink
-            print(name, "splink 4 duckdb", _fmt(run_splink(name)))
+        report(name, f"({len(views)} records) mdm", _fmt(result))
+        report(name, "mdm pairwise before clustering", _fmt(result["pairwise"]))
+
+
+def report(*parts: object) -> None:
+    """Write one line of results to standard output."""
+    sys.stdout.write(" ".join(str(p) for p in parts) + "\n")
+
+
+def _print_baselines(name: str, args: argparse.Namespace) -> None:
+    if not args.skip_recordlinkage:
+        from benchmarks.baselines import run_recordlinkage
+
+        report(name, "recordlinkage ECM", _fmt(run_recordlinkage(name)))
+    if not args.skip_splink:
+        from benchmarks.baselines import run_splink
+
+        report(name, "splink 4 duckdb", _fmt(run_splink(name)))
 
 
 def _fmt(result: dict) -> str:
-    return " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
-                    for k, v in result.items() if not isinstance(v, dict))
+    return " ".join(
+        f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
+        for k, v in result.items()
+        if not isinstance(v, dict)
+    )
 
 
 if __name__ == "__main__":

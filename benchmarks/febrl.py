@@ -33,22 +33,24 @@ def febrl_raw_records(frame: pd.DataFrame) -> list[dict]:
     """One raw customer record per Febrl row, keyed by the Febrl record id."""
     records = []
     for rec_id, row in frame.iterrows():
-        records.append({
-            "source_key": rec_id,
-            "first_name": _clean(row["given_name"]),
-            "last_name": _clean(row["surname"]),
-            "birth_date": _iso_date(row["date_of_birth"]),
-            "loyalty_card": _clean(row["soc_sec_id"]),
-            "address": {
-                "country": "AU",
-                "region": _clean(row["state"]),
-                "city": _clean(row["suburb"]),
-                "street": _clean(row["address_1"]),
-                "house": _clean(row["street_number"]),
-                "flat": _clean(row["address_2"]),
-                "postcode": _clean(row["postcode"]),
-            },
-        })
+        records.append(
+            {
+                "source_key": rec_id,
+                "first_name": _clean(row["given_name"]),
+                "last_name": _clean(row["surname"]),
+                "birth_date": _iso_date(row["date_of_birth"]),
+                "loyalty_card": _clean(row["soc_sec_id"]),
+                "address": {
+                    "country": "AU",
+                    "region": _clean(row["state"]),
+                    "city": _clean(row["suburb"]),
+                    "street": _clean(row["address_1"]),
+                    "house": _clean(row["street_number"]),
+                    "flat": _clean(row["address_2"]),
+                    "postcode": _clean(row["postcode"]),
+                },
+            }
+        )
     return records
 
 
@@ -87,12 +89,22 @@ def _fallback_view(record: dict) -> CustomerView:
     address = record["address"]
     parts = [address[k] for k in ("house", "street", "flat", "city", "postcode") if address[k]]
     return CustomerView(
-        record_id=record["source_key"], source="febrl",
-        first_name=_name(record["first_name"]), last_name=_name(record["last_name"]),
+        record_id=record["source_key"],
+        source="febrl",
+        first_name=_name(record["first_name"]),
+        last_name=_name(record["last_name"]),
         last_name_stem=record["last_name"].casefold() if record["last_name"] else None,
-        birth_date=born, birth_date_swapped=swapped, loyalty_card=record["loyalty_card"],
-        address=AddressView(country="AU", region=address["region"], city=address["city"],
-                            street=address["street"], house=address["house"],
-                            flat=address["flat"], postcode=address["postcode"],
-                            key=" ".join(parts) or None),
+        birth_date=born,
+        birth_date_swapped=swapped,
+        loyalty_card=record["loyalty_card"],
+        address=AddressView(
+            country="AU",
+            region=address["region"],
+            city=address["city"],
+            street=address["street"],
+            house=address["house"],
+            flat=address["flat"],
+            postcode=address["postcode"],
+            key=" ".join(parts) or None,
+        ),
     )

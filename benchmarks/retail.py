@@ -30,17 +30,25 @@ def _customer_evidence(views: Iterable) -> dict[str, list[tuple[str, str]]]:
 
 def customer_views(records: list[SyntheticRecord]) -> list:
     """Customer views of `records` (record id = source:index), junk detected from the data."""
+
     def views(junk=None):
-        return [standardise_customer(r.record, record_id=f"{r.source}:{i}", source=r.source, junk=junk)
-                for i, r in enumerate(records)]
+        return [
+            standardise_customer(r.record, record_id=f"{r.source}:{i}", source=r.source, junk=junk)
+            for i, r in enumerate(records)
+        ]
+
     return views(detect_junk(_customer_evidence(views())))
 
 
 def product_views(records: list[SyntheticRecord]) -> list:
     """Product views of `records`, junk GTINs (one GTIN on many brands) detected from the data."""
+
     def views(junk=None):
-        return [standardise_product(r.record, record_id=f"{r.source}:{i}", source=r.source, junk=junk)
-                for i, r in enumerate(records)]
+        return [
+            standardise_product(r.record, record_id=f"{r.source}:{i}", source=r.source, junk=junk)
+            for i, r in enumerate(records)
+        ]
+
     first = views()
     evidence = {"gtins": [(v.gtin, v.brand or "") for v in first if v.gtin]}
     return views(detect_junk(evidence))
@@ -51,8 +59,12 @@ def true_pairs(records: list[SyntheticRecord]) -> set[tuple[str, str]]:
     by_entity: dict[str, list[str]] = defaultdict(list)
     for i, r in enumerate(records):
         by_entity[r.entity_id].append(f"{r.source}:{i}")
-    return {tuple(sorted((a, b))) for ids in by_entity.values()
-            for j, a in enumerate(ids) for b in ids[j + 1:]}
+    return {
+        tuple(sorted((a, b)))
+        for ids in by_entity.values()
+        for j, a in enumerate(ids)
+        for b in ids[j + 1 :]
+    }
 
 
 def retail_customers(count: int, seed: int) -> tuple[list, None, set]:

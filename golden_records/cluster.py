@@ -103,7 +103,9 @@ def _vetoes(record_id: str, link: Link | None, other: str, state: ClusterState) 
     return link is not None and (link.hard_conflict or link.outcome == DISTINCT)
 
 
-def _agrees(record_id: str, cluster_id: str, by_other: Mapping[str, Link], state: ClusterState) -> bool:
+def _agrees(
+    record_id: str, cluster_id: str, by_other: Mapping[str, Link], state: ClusterState
+) -> bool:
     return not any(_vetoes(record_id, by_other.get(m), m, state) for m in state.members[cluster_id])
 
 
@@ -113,7 +115,9 @@ def place_record(
     """The placement of a new record given its links to records already in `state`."""
     if record_id in state.member_of:
         raise GoldenRecordError(f"record {record_id!r} is already clustered")
-    by_other = {link.other(record_id): link for link in links if link.other(record_id) in state.member_of}
+    by_other = {
+        link.other(record_id): link for link in links if link.other(record_id) in state.member_of
+    }
     best: dict[str, float] = {}
     tasks: list[ReviewTask] = []
     for other, link in by_other.items():
@@ -123,7 +127,9 @@ def place_record(
         if _agrees(record_id, cluster_id, by_other, state):
             best[cluster_id] = max(best.get(cluster_id, link.match_weight), link.match_weight)
         else:
-            tasks.append(ReviewTask((record_id, other), "conflicts_with_cluster", link.match_weight))
+            tasks.append(
+                ReviewTask((record_id, other), "conflicts_with_cluster", link.match_weight)
+            )
     ranked = sorted(best, key=lambda c: (-best[c], c))
     strong = thresholds.auto_link + thresholds.strong_merge
     absorbed: tuple[str, ...] = ()
@@ -146,9 +152,13 @@ def _mergeable(cluster_ids: Sequence[str], state: ClusterState) -> bool:
     return not any(state.vetoed.get(m, set()).intersection(members) for m in members)
 
 
-def _cluster_task(record_id: str, cluster_id: str, by_other: Mapping[str, Link], state: ClusterState) -> ReviewTask:
-    link = max((by_other[m] for m in state.members[cluster_id] if m in by_other),
-               key=lambda lk: lk.match_weight)
+def _cluster_task(
+    record_id: str, cluster_id: str, by_other: Mapping[str, Link], state: ClusterState
+) -> ReviewTask:
+    link = max(
+        (by_other[m] for m in state.members[cluster_id] if m in by_other),
+        key=lambda lk: lk.match_weight,
+    )
     return ReviewTask((record_id, link.other(record_id)), "two_clusters", link.match_weight)
 
 
@@ -170,5 +180,7 @@ def cluster_records(
         state.apply(placement)
         tasks += placement.review_tasks
     # A task whose two records ended up together was settled by a later, stronger link.
-    open_tasks = tuple(t for t in tasks if state.member_of[t.record_ids[0]] != state.member_of[t.record_ids[1]])
+    open_tasks = tuple(
+        t for t in tasks if state.member_of[t.record_ids[0]] != state.member_of[t.record_ids[1]]
+    )
     return Clustering({c: tuple(m) for c, m in state.members.items()}, open_tasks)

@@ -82,7 +82,9 @@ def candidate_pairs(
         for key in record_keys:
             rows.append(row)
             hashes.append(hash(key))
-    frame = pd.DataFrame({"row": np.array(rows, dtype=np.int64), "key": np.array(hashes, dtype=np.int64)})
+    frame = pd.DataFrame(
+        {"row": np.array(rows, dtype=np.int64), "key": np.array(hashes, dtype=np.int64)}
+    )
     sizes = frame.groupby("key")["row"].transform("size")
     frame = frame[(sizes > 1) & (sizes <= max_block_size)]
     pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
@@ -100,8 +102,8 @@ def compare_rows(table: Table, left: np.ndarray, right: np.ndarray) -> np.ndarra
     chunks = [
         compare_columns(
             table.entity_type,
-            table.take(left[start:start + CHUNK_PAIRS]),
-            table.take(right[start:start + CHUNK_PAIRS]),
+            table.take(left[start : start + CHUNK_PAIRS]),
+            table.take(right[start : start + CHUNK_PAIRS]),
         )
         for start in range(0, len(left), CHUNK_PAIRS)
     ]
@@ -121,20 +123,24 @@ class BatchMatches:
 
     def to_frame(self, table: Table) -> pd.DataFrame:
         """One row per pair: record ids, match weight, outcome, hard conflict."""
-        return pd.DataFrame({
-            "record_a": table.record_ids[self.left],
-            "record_b": table.record_ids[self.right],
-            "match_weight": self.scores.match_weight,
-            "outcome": np.array(OUTCOMES, dtype=object)[self.scores.outcome],
-            "hard_conflict": self.scores.hard_conflict,
-        })
+        return pd.DataFrame(
+            {
+                "record_a": table.record_ids[self.left],
+                "record_b": table.record_ids[self.right],
+                "match_weight": self.scores.match_weight,
+                "outcome": np.array(OUTCOMES, dtype=object)[self.scores.outcome],
+                "hard_conflict": self.scores.hard_conflict,
+            }
+        )
 
 
 def match_table(
-    table: Table, model: MatchModel, pairs: tuple[np.ndarray, np.ndarray] | None = None,
+    table: Table,
+    model: MatchModel,
+    pairs: tuple[np.ndarray, np.ndarray] | None = None,
     train: Callable[[np.ndarray, MatchModel], MatchModel] | None = None,
 ) -> tuple[BatchMatches, MatchModel]:
-    """Block (unless `pairs` is given), compare and score `table`; `train` may re-fit the model first."""
+    """Scored pairs of `table` (blocked unless `pairs` is given); `train` may re-fit the model."""
     left, right = pairs if pairs is not None else candidate_pairs(table.keys, model.max_block_size)
     codes = compare_rows(table, left, right)
     if train is not None:
@@ -142,7 +148,9 @@ def match_table(
     return BatchMatches(left, right, codes, classify_codes(codes, model)), model
 
 
-def random_pairs(n_rows: int, count: int, seed: int, sides: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def random_pairs(
+    n_rows: int, count: int, seed: int, sides: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """`count` random row pairs (i != j; across sides when `sides` is given)."""
     generator = np.random.default_rng(seed)
     if sides is not None:
@@ -154,8 +162,14 @@ def random_pairs(n_rows: int, count: int, seed: int, sides: np.ndarray | None = 
 
 
 def train_on_table(
-    table: Table, codes: np.ndarray, model: MatchModel, *, seed: int, version: str,
-    sides: np.ndarray | None = None, random_count: int = 200_000,
+    table: Table,
+    codes: np.ndarray,
+    model: MatchModel,
+    *,
+    seed: int,
+    version: str,
+    sides: np.ndarray | None = None,
+    random_count: int = 200_000,
 ) -> TrainingResult:
     """The model re-fitted to `table`: u from random pairs, then m and prior by EM on `codes`."""
     left, right = random_pairs(len(table), random_count, seed, sides)

@@ -67,15 +67,13 @@ def name_dob_keys(view: CustomerView) -> frozenset[str]:
 
 
 def phonetic_dob_keys(view: CustomerView) -> frozenset[str]:
-    """`phonetic_dob:<phonetic first>|<date>` and `…:<phonetic last>|<date>`: one name may be misspelt."""
+    """`phonetic_dob:<phonetic first or last name>|<date>`: one name may be misspelt."""
     parts = (_phon(view.first_name), _phon(view.last_name))
-    return frozenset(
-        f"phonetic_dob:{p}|{d}" for p in parts if p for d in _dates(view)
-    )
+    return frozenset(f"phonetic_dob:{p}|{d}" for p in parts if p for d in _dates(view))
 
 
 def name_postcode_keys(view: CustomerView) -> frozenset[str]:
-    """`name_postcode:<phonetic first>|<phonetic last>|<postcode>` for a record without a usable date."""
+    """`name_postcode:<phonetic names>|<postcode>` for a record without a usable date."""
     postcode = _postcode(view)
     first, last = _phon(view.first_name), _phon(view.last_name)
     if not (postcode and first and last):
@@ -149,9 +147,18 @@ def surname_city_keys(view: CustomerView) -> frozenset[str]:
 
 
 CUSTOMER_KEY_FUNCTIONS: tuple[Callable[[CustomerView], frozenset[str]], ...] = (
-    email_keys, phone_keys, card_keys, name_dob_keys, phonetic_dob_keys,
-    name_postcode_keys, dob_postcode_keys, name_city_keys, address_keys,
-    surname_phone_keys, given_phone_keys, surname_city_keys,
+    email_keys,
+    phone_keys,
+    card_keys,
+    name_dob_keys,
+    phonetic_dob_keys,
+    name_postcode_keys,
+    dob_postcode_keys,
+    name_city_keys,
+    address_keys,
+    surname_phone_keys,
+    given_phone_keys,
+    surname_city_keys,
 )
 
 
@@ -174,7 +181,7 @@ def brand_title_keys(view: ProductView) -> frozenset[str]:
     words = sorted(set(view.title_tokens[:3]))
     prefix = f"brand_title:{view.brand or '-'}"
     return frozenset(
-        f"{prefix}|{x}|{y}|{_variant(view)}" for i, x in enumerate(words) for y in words[i + 1:]
+        f"{prefix}|{x}|{y}|{_variant(view)}" for i, x in enumerate(words) for y in words[i + 1 :]
     )
 
 
@@ -183,12 +190,15 @@ def brand_quantity_keys(view: ProductView) -> frozenset[str]:
     if not (view.brand and view.quantity and view.title_tokens):
         return frozenset()
     amount = f"{view.quantity.amount:g}{view.quantity.unit}"
-    return frozenset({f"brand_quantity:{view.brand}|{amount}|{view.pack_count or 1}|"
-                      f"{view.title_tokens[0]}"})
+    return frozenset(
+        {f"brand_quantity:{view.brand}|{amount}|{view.pack_count or 1}|{view.title_tokens[0]}"}
+    )
 
 
 PRODUCT_KEY_FUNCTIONS: tuple[Callable[[ProductView], frozenset[str]], ...] = (
-    gtin_keys, brand_title_keys, brand_quantity_keys,
+    gtin_keys,
+    brand_title_keys,
+    brand_quantity_keys,
 )
 
 

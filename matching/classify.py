@@ -100,7 +100,9 @@ def rule_holds(codes: np.ndarray, model: MatchModel, rule: Rule) -> np.ndarray:
     return holds
 
 
-def any_rule(codes: np.ndarray, model: MatchModel, rules: tuple[Rule, ...], empty: bool) -> np.ndarray:
+def any_rule(
+    codes: np.ndarray, model: MatchModel, rules: tuple[Rule, ...], empty: bool
+) -> np.ndarray:
     """True per row where at least one rule holds (`empty` when there are no rules)."""
     if not rules:
         return np.full(len(codes), empty, dtype=bool)
@@ -124,9 +126,10 @@ def classify_codes(codes: np.ndarray, model: MatchModel) -> Scores:
 def level_codes(vector: ComparisonVector, model: MatchModel) -> np.ndarray:
     """The vector's levels as codes in model order (-1 for null)."""
     levels = dict(vector.levels)
-    return np.array([
-        -1 if levels[f.name] is None else f.labels.index(levels[f.name]) for f in model.fields
-    ], dtype=np.int8)
+    return np.array(
+        [-1 if levels[f.name] is None else f.labels.index(levels[f.name]) for f in model.fields],
+        dtype=np.int8,
+    )
 
 
 def score(vector: ComparisonVector, model: MatchModel) -> MatchResult:
@@ -141,15 +144,23 @@ def score(vector: ComparisonVector, model: MatchModel) -> MatchResult:
         for i, (f, code) in enumerate(zip(model.fields, codes, strict=True))
     )
     conflicts = tuple(
-        name for rule in model.conflict_rules if rule_holds(codes[None, :], model, rule)[0]
+        name
+        for rule in model.conflict_rules
+        if rule_holds(codes[None, :], model, rule)[0]
         for name, _ in rule
     )
     explanation = Explanation(
-        entity_type=model.entity_type, record_ids=vector.record_ids,
-        blocking_keys=vector.blocking_keys, fields=fields,
-        prior_weight=model.prior_weight, match_weight=weight, outcome=outcome,
-        hard_match=bool(scores.hard_match[0]), hard_conflicts=conflicts,
-        has_identifier=bool(scores.has_identifier[0]), model_version=model.version,
+        entity_type=model.entity_type,
+        record_ids=vector.record_ids,
+        blocking_keys=vector.blocking_keys,
+        fields=fields,
+        prior_weight=model.prior_weight,
+        match_weight=weight,
+        outcome=outcome,
+        hard_match=bool(scores.hard_match[0]),
+        hard_conflicts=conflicts,
+        has_identifier=bool(scores.has_identifier[0]),
+        model_version=model.version,
         auto_link_threshold=model.thresholds.auto_link,
         review_threshold=model.thresholds.review,
     )

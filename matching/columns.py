@@ -12,16 +12,42 @@ from typing import Any
 from matching.views import CustomerView, PersonName, ProductView
 
 CUSTOMER_COLUMNS = (
-    "first_latin", "first_canon", "first_phon", "first_initial",
-    "last_latin", "last_canon", "last_phon", "last_initial",
-    "middle_latin", "middle_canon", "middle_phon", "middle_initial",
-    "gender", "emails", "email_locals", "phone_evidence",
-    "dob", "dob_swapped", "dob_year",
-    "address_key", "street", "house", "postcode", "city", "card",
+    "first_latin",
+    "first_canon",
+    "first_phon",
+    "first_initial",
+    "last_latin",
+    "last_canon",
+    "last_phon",
+    "last_initial",
+    "middle_latin",
+    "middle_canon",
+    "middle_phon",
+    "middle_initial",
+    "gender",
+    "emails",
+    "email_locals",
+    "phone_evidence",
+    "dob",
+    "dob_swapped",
+    "dob_year",
+    "address_key",
+    "street",
+    "house",
+    "postcode",
+    "city",
+    "card",
 )
 PRODUCT_COLUMNS = (
-    "gtin", "gtin_family", "brand", "title", "quantity",
-    "pack_count", "color", "size", "category",
+    "gtin",
+    "gtin_family",
+    "brand",
+    "title",
+    "quantity",
+    "pack_count",
+    "color",
+    "size",
+    "category",
 )
 
 
@@ -31,8 +57,12 @@ def _text(value: str | None) -> str | None:
 
 def _name_columns(part: str, name: PersonName | None, canon: str | None = None) -> dict:
     if name is None or not name.latin:
-        return {f"{part}_latin": None, f"{part}_canon": None,
-                f"{part}_phon": None, f"{part}_initial": False}
+        return {
+            f"{part}_latin": None,
+            f"{part}_canon": None,
+            f"{part}_phon": None,
+            f"{part}_initial": False,
+        }
     return {
         f"{part}_latin": name.latin,
         f"{part}_canon": canon or name.canonical or name.latin,
@@ -58,7 +88,8 @@ def customer_columns(view: CustomerView) -> dict[str, Any]:
         "email_locals": frozenset(e.split("@", 1)[0] for e in view.emails) or None,
         "phone_evidence": (
             (frozenset(view.phones), view.phone_suffix)
-            if view.phones or view.phone_suffix else None
+            if view.phones or view.phone_suffix
+            else None
         ),
         "dob": _date_text(view.birth_date),
         "dob_swapped": _date_text(view.birth_date_swapped),

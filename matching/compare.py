@@ -75,6 +75,7 @@ class ComparisonVector:
 
 # --- customers -------------------------------------------------------------------------------
 
+
 def _name_rules(part: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
     def decide(a: Columns, b: Columns) -> tuple[Any, Rules]:
         latin_a, latin_b = a[f"{part}_latin"], b[f"{part}_latin"]
@@ -91,6 +92,7 @@ def _name_rules(part: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
             ("phonetic", equal(a[f"{part}_phon"], b[f"{part}_phon"])),
             ("jw_0.80", similar >= 0.80),
         ]
+
     return decide
 
 
@@ -141,6 +143,7 @@ def _exact_or_typo(column: str) -> Callable[[Columns, Columns], tuple[Any, Rules
             ("exact", equal(a[column], b[column])),
             ("typo", edit_distance(a[column], b[column]) <= 1),
         ]
+
     return decide
 
 
@@ -150,12 +153,14 @@ def _exact_or_similar(column: str) -> Callable[[Columns, Columns], tuple[Any, Ru
             ("exact", equal(a[column], b[column])),
             ("jw_0.92", jaro_winkler(a[column], b[column]) >= 0.92),
         ]
+
     return decide
 
 
 def _exact_only(column: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
     def decide(a: Columns, b: Columns) -> tuple[Any, Rules]:
         return missing(a[column]) | missing(b[column]), [("exact", equal(a[column], b[column]))]
+
     return decide
 
 
@@ -216,6 +221,7 @@ def orient_names(a: Columns, b: Columns) -> Columns:
 
 # --- products --------------------------------------------------------------------------------
 
+
 def _gtin(a: Columns, b: Columns) -> tuple[Any, Rules]:
     # Variants of one model often carry consecutive GTINs: a shared family is not a match.
     return missing(a["gtin"]) | missing(b["gtin"]), [
@@ -262,6 +268,7 @@ COMPARISONS: dict[str, tuple[FieldComparison, ...]] = {
 
 
 # --- entry points ----------------------------------------------------------------------------
+
 
 def compare_customers(
     a: CustomerView, b: CustomerView, *, blocking_keys: tuple[str, ...] = ()

@@ -48,7 +48,11 @@ def _parameters(model: MatchModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     valid = np.zeros((len(model.fields), width), dtype=bool)
     for i, f in enumerate(model.fields):
         n = len(f.levels)
-        m[i, :n], u[i, :n], valid[i, :n] = [lv.m for lv in f.levels], [lv.u for lv in f.levels], True
+        m[i, :n], u[i, :n], valid[i, :n] = (
+            [lv.m for lv in f.levels],
+            [lv.u for lv in f.levels],
+            True,
+        )
     return m, u, valid
 
 
@@ -61,7 +65,9 @@ def _level_counts(codes: np.ndarray, weights: np.ndarray, width: int) -> np.ndar
     return counts
 
 
-def _normalise(counts: np.ndarray, valid: np.ndarray, previous: np.ndarray, pseudo: float) -> np.ndarray:
+def _normalise(
+    counts: np.ndarray, valid: np.ndarray, previous: np.ndarray, pseudo: float
+) -> np.ndarray:
     """Level frequencies per field; a field never observed keeps its previous values."""
     probs = np.where(valid, np.clip(counts, 0, None) + pseudo, 0.0)
     probs = probs / probs.sum(axis=1, keepdims=True)
@@ -116,13 +122,17 @@ def train_em(
     all_codes = np.concatenate([patterns, fixed[0]])
     posterior = _anchor_posteriors(patterns, model)
     u, share, iterations, converged = u_random, 0.5, 0, False
-    for iterations in range(1, max_iterations + 1):
+    for iterations in range(1, max_iterations + 1):  # noqa: B007 (reported after the loop)
         match_w = np.concatenate([counts * posterior, fixed[1]])
         other_w = np.concatenate([counts * (1 - posterior), 1.0 - fixed[1]])
-        new_m = _apply_bounds(_normalise(_level_counts(all_codes, match_w, m.shape[1]), valid, m, EPSILON), model)
+        new_m = _apply_bounds(
+            _normalise(_level_counts(all_codes, match_w, m.shape[1]), valid, m, EPSILON), model
+        )
         other = _level_counts(all_codes, other_w, u.shape[1])
         new_u = _normalise(other + u_prior_pairs * u_random, valid, u, EPSILON)
-        share = float(np.clip(match_w.sum() / (match_w.sum() + other_w.sum()), EPSILON, 1 - EPSILON))
+        share = float(
+            np.clip(match_w.sum() / (match_w.sum() + other_w.sum()), EPSILON, 1 - EPSILON)
+        )
         change = max(np.abs(new_m - m).max(), np.abs(new_u - u).max())
         m, u = new_m, new_u
         posterior = 1.0 / (1.0 + np.exp(-_log_odds(patterns, m, u, share)))
@@ -137,7 +147,11 @@ def train_em(
 
 def _anchor_posteriors(patterns: np.ndarray, model: MatchModel) -> np.ndarray:
     scores = classify_codes(patterns, model)
-    anchored = scores.has_identifier & ~scores.hard_conflict & (scores.match_weight >= model.thresholds.review)
+    anchored = (
+        scores.has_identifier
+        & ~scores.hard_conflict
+        & (scores.match_weight >= model.thresholds.review)
+    )
     return np.where(anchored, 0.9, 0.1)
 
 
@@ -147,7 +161,9 @@ def _fixed_posteriors(
     if labels is None:
         return np.zeros((0, n_fields), dtype=np.int64), np.zeros(0)
     label_codes, is_match = labels
-    return np.asarray(label_codes, dtype=np.int64).reshape(-1, n_fields), np.asarray(is_match, float)
+    return np.asarray(label_codes, dtype=np.int64).reshape(-1, n_fields), np.asarray(
+        is_match, float
+    )
 
 
 def make_monotone(m: np.ndarray, u: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -180,7 +196,9 @@ def weight_problems(model: MatchModel) -> list[str]:
     problems = []
     for f in model.fields:
         if f.levels[0].weight <= 0:
-            problems.append(f"{f.name}: agreement level {f.levels[0].label} does not weigh for a match")
+            problems.append(
+                f"{f.name}: agreement level {f.levels[0].label} does not weigh for a match"
+            )
         if f.levels[-1].label == "else" and f.levels[-1].weight >= 0:
             problems.append(f"{f.name}: disagreement does not weigh against a match")
     return problems
@@ -200,7 +218,7 @@ def _neutralise_odd_fields(trained: MatchModel) -> tuple[MatchModel, tuple[str, 
 
 
 def estimate_u(random_codes: np.ndarray, model: MatchModel) -> MatchModel:
-    """The model with u set to each level's frequency among random (almost surely distinct) pairs."""
+    """The model with u set to each level's frequency among random pairs."""
     m, u, valid = _parameters(model)
     codes = np.asarray(random_codes, dtype=np.int64)
     # One pseudo-pair per level: a level never seen among random pairs is rare, not impossible.

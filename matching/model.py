@@ -100,9 +100,12 @@ class MatchModel:
     def with_levels(self, m: np.ndarray, u: np.ndarray, prior: float, version: str) -> MatchModel:
         """A copy with new m/u (arrays shaped like `weight_table` without the null column)."""
         fields = tuple(
-            replace(f, levels=tuple(
-                replace(lv, m=float(m[i, j]), u=float(u[i, j])) for j, lv in enumerate(f.levels)
-            ))
+            replace(
+                f,
+                levels=tuple(
+                    replace(lv, m=float(m[i, j]), u=float(u[i, j])) for j, lv in enumerate(f.levels)
+                ),
+            )
             for i, f in enumerate(self.fields)
         )
         return replace(self, fields=fields, prior=float(prior), version=version)
@@ -185,8 +188,11 @@ def model_problems(model: MatchModel) -> list[str]:
     for f in model.fields:
         if f.name in comparisons and f.labels != comparisons[f.name]:
             problems.append(f"{f.name}: levels must be {list(comparisons[f.name])}")
-        problems += [f"{f.name}.{lv.label}: m and u must be in (0, 1)"
-                     for lv in f.levels if not (0 < lv.m < 1 and 0 < lv.u < 1)]
+        problems += [
+            f"{f.name}.{lv.label}: m and u must be in (0, 1)"
+            for lv in f.levels
+            if not (0 < lv.m < 1 and 0 < lv.u < 1)
+        ]
     rules = model.match_rules + model.conflict_rules + model.auto_link_requires
     for name, levels in (term for rule in rules for term in rule):
         if name not in comparisons or not set(levels) <= {*comparisons[name], "null"}:

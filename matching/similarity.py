@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, OSA
+from rapidfuzz.distance import OSA, JaroWinkler
 
 
 def is_batch(value: Any) -> bool:

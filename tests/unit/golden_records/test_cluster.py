@@ -5,7 +5,12 @@ from golden_records.cluster import ClusterState, Link, cluster_records, place_re
 from matching.model import Thresholds
 
 THRESHOLDS = Thresholds(auto_link=10.0, review=0.0, strong_merge=6.0)
-WEB, POS, APP, OZON = "web_shop:yuliya", "pos_store:yuliya", "mobile_app:yuliya", "marketplace_ozon:yu"
+WEB, POS, APP, OZON = (
+    "web_shop:yuliya",
+    "pos_store:yuliya",
+    "mobile_app:yuliya",
+    "marketplace_ozon:yu",
+)
 
 
 def auto(a, b, weight=20.0, conflict=False):
@@ -69,7 +74,9 @@ def test_a_record_linking_to_two_clusters_with_one_link_near_the_threshold_asks_
         state.apply(place_record(record, [], state, THRESHOLDS))
     placement = place_record(APP, [auto(APP, WEB, 30.0), auto(APP, POS, 12.0)], state, THRESHOLDS)
     assert (placement.cluster_id, placement.absorbed) == (WEB, ())
-    assert [(t.record_ids, t.reason) for t in placement.review_tasks] == [((APP, POS), "two_clusters")]
+    assert [(t.record_ids, t.reason) for t in placement.review_tasks] == [
+        ((APP, POS), "two_clusters")
+    ]
 
 
 def test_two_clusters_with_a_not_a_match_between_them_are_never_merged():
@@ -97,5 +104,12 @@ def test_batch_clustering_equals_placing_records_one_by_one():
     batch = cluster_records([WEB, POS, APP, OZON], links, (), THRESHOLDS)
     state = ClusterState()
     for record in (WEB, POS, APP, OZON):
-        state.apply(place_record(record, [lk for lk in links if record in (lk.record_a, lk.record_b)], state, THRESHOLDS))
+        state.apply(
+            place_record(
+                record,
+                [lk for lk in links if record in (lk.record_a, lk.record_b)],
+                state,
+                THRESHOLDS,
+            )
+        )
     assert batch.clusters == {c: tuple(m) for c, m in state.members.items()}

@@ -14,26 +14,38 @@ from mdm.synthetic.products import generate_products
 def views(entity_type, count, seed):
     if entity_type == "customer":
         records = generate_customers(count, seed=seed, duplicate_rate=0.4)
-        return [standardise_customer(r.record, record_id=f"{r.source}:{i}", source=r.source)
-                for i, r in enumerate(records)]
+        return [
+            standardise_customer(r.record, record_id=f"{r.source}:{i}", source=r.source)
+            for i, r in enumerate(records)
+        ]
     records = generate_products(count, seed=seed, duplicate_rate=0.5)
-    return [standardise_product(r.record, record_id=f"{r.source}:{i}", source=r.source)
-            for i, r in enumerate(records)]
+    return [
+        standardise_product(r.record, record_id=f"{r.source}:{i}", source=r.source)
+        for i, r in enumerate(records)
+    ]
 
 
 @pytest.mark.parametrize("entity_type", ["customer", "product"])
-def test_batch_path_gives_the_same_levels_weights_and_outcomes_as_the_single_record_path(entity_type):
+def test_batch_path_gives_the_same_levels_weights_and_outcomes_as_the_single_record_path(
+    entity_type,
+):
     sample = views(entity_type, 400, seed=17)
     model = default_model(entity_type)
     table = build_table(entity_type, sample)
     blocked = candidate_pairs(table.keys, model.max_block_size)
     randomly = random_pairs(len(table), 300, seed=5)
-    left, right = np.concatenate([blocked[0], randomly[0]]), np.concatenate([blocked[1], randomly[1]])
+    left, right = (
+        np.concatenate([blocked[0], randomly[0]]),
+        np.concatenate([blocked[1], randomly[1]]),
+    )
     matches, _ = match_table(table, model, (left, right))
     compare = compare_customers if entity_type == "customer" else compare_products
     for row, (a, b) in enumerate(zip(left, right, strict=True)):
         single = score(compare(sample[a], sample[b]), model)
-        assert level_codes(compare(sample[a], sample[b]), model).tolist() == matches.codes[row].tolist()
+        assert (
+            level_codes(compare(sample[a], sample[b]), model).tolist()
+            == matches.codes[row].tolist()
+        )
         assert single.match_weight == matches.scores.match_weight[row]
         assert single.outcome == OUTCOMES[matches.scores.outcome[row]]
 
@@ -59,8 +71,11 @@ def test_batch_blocking_finds_the_pairs_the_single_path_would_find_by_index_look
             index.setdefault(key, []).append(row)
     looked_up = {
         (min(row, other), max(row, other))
-        for key, rows in index.items() if len(rows) <= model.max_block_size
-        for row in rows for other in rows if other != row
+        for key, rows in index.items()
+        if len(rows) <= model.max_block_size
+        for row in rows
+        for other in rows
+        if other != row
     }
     assert set(zip(left.tolist(), right.tolist(), strict=True)) == looked_up
 

@@ -10,8 +10,20 @@ from tests.unit.matching.sample_views import MILK, YULIYA, customer, name, produ
 
 def test_every_customer_key_carries_its_kind():
     kinds = {key_kind(k) for k in customer_keys(YULIYA)}
-    assert kinds == {"email", "phone", "card", "name_dob", "phonetic_dob", "name_postcode",
-                     "dob_postcode", "name_city", "address", "surname_phone", "given_phone", "surname_city"}
+    assert kinds == {
+        "email",
+        "phone",
+        "card",
+        "name_dob",
+        "phonetic_dob",
+        "name_postcode",
+        "dob_postcode",
+        "name_city",
+        "address",
+        "surname_phone",
+        "given_phone",
+        "surname_city",
+    }
 
 
 def test_email_phone_and_card_keys_hold_the_standardised_values():
@@ -26,25 +38,54 @@ def test_swapped_first_and_last_names_share_a_name_dob_key():
 
 
 def test_a_cashier_swapping_day_and_month_still_meets_the_web_record():
-    cashier = customer(birth_date=dt.date(1990, 4, 3), birth_date_swapped=dt.date(1990, 3, 4),
-                       emails=(), phones=(), loyalty_card=None, address=None)
+    cashier = customer(
+        birth_date=dt.date(1990, 4, 3),
+        birth_date_swapped=dt.date(1990, 3, 4),
+        emails=(),
+        phones=(),
+        loyalty_card=None,
+        address=None,
+    )
     assert any(k.startswith("name_dob:") for k in customer_keys(YULIYA) & customer_keys(cashier))
 
 
 def test_an_initial_makes_no_name_key():
     initial = customer(first_name=name("y"), birth_date=None, birth_date_swapped=None)
-    assert not {k for k in customer_keys(initial) if key_kind(k) in {"name_dob", "name_postcode", "name_city"}}
+    assert not {
+        k
+        for k in customer_keys(initial)
+        if key_kind(k) in {"name_dob", "name_postcode", "name_city"}
+    }
 
 
 def test_a_customer_without_identifiers_or_names_has_no_keys():
-    empty = customer(first_name=None, last_name=None, last_name_stem=None, middle_name=None, emails=(),
-                     phones=(), birth_date=None, birth_date_swapped=None, address=None, loyalty_card=None)
+    empty = customer(
+        first_name=None,
+        last_name=None,
+        last_name_stem=None,
+        middle_name=None,
+        emails=(),
+        phones=(),
+        birth_date=None,
+        birth_date_swapped=None,
+        address=None,
+        loyalty_card=None,
+    )
     assert customer_keys(empty) == frozenset()
 
 
 def test_a_masked_phone_makes_no_phone_key_but_meets_the_full_phone_by_surname_and_last_digits():
-    marketplace = customer(first_name=name("y"), middle_name=None, emails=(), phones=(), phone_suffix="89",
-                           birth_date=None, birth_date_swapped=None, address=None, loyalty_card=None)
+    marketplace = customer(
+        first_name=name("y"),
+        middle_name=None,
+        emails=(),
+        phones=(),
+        phone_suffix="89",
+        birth_date=None,
+        birth_date_swapped=None,
+        address=None,
+        loyalty_card=None,
+    )
     keys = customer_keys(marketplace)
     assert not any(key_kind(k) == "phone" for k in keys)
     assert keys & customer_keys(YULIYA) == {"surname_phone:ivanov|y|89"}
@@ -56,7 +97,9 @@ def test_sibling_variants_of_another_volume_do_not_share_a_title_key():
 
 
 def test_an_address_key_needs_house_street_and_city():
-    no_house = customer(address=AddressView(city="moskva", street="tverskaya", key="moskva tverskaya"))
+    no_house = customer(
+        address=AddressView(city="moskva", street="tverskaya", key="moskva tverskaya")
+    )
     assert not any(key_kind(k) == "address" for k in customer_keys(no_house))
 
 
@@ -73,19 +116,28 @@ def test_a_product_without_a_valid_gtin_makes_no_gtin_key():
 
 
 def test_blocking_keys_dispatches_on_the_view_type():
-    assert (blocking_keys(YULIYA), blocking_keys(MILK)) == (customer_keys(YULIYA), product_keys(MILK))
+    assert (blocking_keys(YULIYA), blocking_keys(MILK)) == (
+        customer_keys(YULIYA),
+        product_keys(MILK),
+    )
 
 
 def test_candidate_pairs_are_every_pair_sharing_a_key_once():
-    keys = [frozenset({"email:a", "phone:1"}), frozenset({"email:a", "phone:1"}), frozenset({"phone:1"}),
-            frozenset({"card:9"})]
+    keys = [
+        frozenset({"email:a", "phone:1"}),
+        frozenset({"email:a", "phone:1"}),
+        frozenset({"phone:1"}),
+        frozenset({"card:9"}),
+    ]
     left, right = candidate_pairs(keys, max_block_size=10)
     assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 1), (0, 2), (1, 2)]
 
 
 def test_a_key_shared_by_more_records_than_the_block_size_is_ignored_as_junk():
     # A store's own phone typed on every walk-in customer's profile.
-    keys = [frozenset({"phone:+74950000000", f"card:{i}"}) for i in range(5)] + [frozenset({"card:1"})]
+    keys = [frozenset({"phone:+74950000000", f"card:{i}"}) for i in range(5)] + [
+        frozenset({"card:1"})
+    ]
     left, right = candidate_pairs(keys, max_block_size=4)
     assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(1, 5)]
 

@@ -39,18 +39,38 @@ def test_two_different_birth_dates_are_never_an_auto_link_however_much_else_agre
 
 def test_mother_and_daughter_sharing_surname_patronymic_flat_and_landline_are_never_auto_linked():
     # Mother and daughter: same surname, flat and landline, no birth dates given.
-    daughter = customer(first_name=name("mariya", phonetic="MR"), middle_name=None, emails=(),
-                        phones=("+74951234567",), birth_date=None, birth_date_swapped=None,
-                        loyalty_card=None)
-    mother = dataclasses.replace(daughter, record_id="web_shop:5", first_name=name("yuliya", phonetic="YL"))
+    daughter = customer(
+        first_name=name("mariya", phonetic="MR"),
+        middle_name=None,
+        emails=(),
+        phones=("+74951234567",),
+        birth_date=None,
+        birth_date_swapped=None,
+        loyalty_card=None,
+    )
+    mother = dataclasses.replace(
+        daughter, record_id="web_shop:5", first_name=name("yuliya", phonetic="YL")
+    )
     result = score(compare_customers(mother, daughter), CUSTOMERS)
-    assert (result.outcome, result.explanation.hard_conflicts) == ("review", ("first_name", "loyalty_card", "email"))
+    assert (result.outcome, result.explanation.hard_conflicts) == (
+        "review",
+        ("first_name", "loyalty_card", "email"),
+    )
 
 
 def test_twins_sharing_a_birth_date_surname_flat_and_landline_are_never_auto_linked():
-    brother = customer(first_name=name("ilya", phonetic="IL"), middle_name=None, gender="m",
-                       last_name=name("ivanov"), emails=(), phones=("+74951234567",), loyalty_card=None)
-    sister = dataclasses.replace(brother, record_id="web_shop:6", first_name=name("anna", phonetic="AN"))
+    brother = customer(
+        first_name=name("ilya", phonetic="IL"),
+        middle_name=None,
+        gender="m",
+        last_name=name("ivanov"),
+        emails=(),
+        phones=("+74951234567",),
+        loyalty_card=None,
+    )
+    sister = dataclasses.replace(
+        brother, record_id="web_shop:6", first_name=name("anna", phonetic="AN")
+    )
     assert score(compare_customers(brother, sister), CUSTOMERS).outcome != "auto_link"
 
 
@@ -62,7 +82,9 @@ def test_a_different_given_name_is_tolerated_when_the_loyalty_card_agrees():
 
 def test_an_auto_link_needs_an_identifier_to_agree():
     # Names, patronymic and address agree, but no birth date, e-mail, phone or card is shared.
-    sparse = customer(emails=(), phones=(), birth_date=None, birth_date_swapped=None, loyalty_card=None)
+    sparse = customer(
+        emails=(), phones=(), birth_date=None, birth_date_swapped=None, loyalty_card=None
+    )
     result = score(compare_customers(YULIYA, sparse), CUSTOMERS)
     assert (result.outcome, result.explanation.has_identifier) == ("review", False)
 
@@ -80,8 +102,12 @@ def test_same_gtin_and_brand_with_another_volume_goes_to_a_steward():
 
 
 def test_a_sibling_variant_with_a_consecutive_gtin_and_another_size_is_distinct():
-    sibling = product(gtin="04607123456798", size="L", quantity=dataclasses.replace(MILK.quantity, amount=1450.0))
-    result = score(compare_products(MILK.__class__(**{**MILK.__dict__, "size": "M"}), sibling), PRODUCTS)
+    sibling = product(
+        gtin="04607123456798", size="L", quantity=dataclasses.replace(MILK.quantity, amount=1450.0)
+    )
+    result = score(
+        compare_products(MILK.__class__(**{**MILK.__dict__, "size": "M"}), sibling), PRODUCTS
+    )
     assert result.outcome == "distinct"
 
 
@@ -89,7 +115,10 @@ def test_explanation_is_json_and_names_the_keys_the_version_and_thresholds():
     vector = compare_customers(YULIYA, customer(), blocking_keys=("email:yuliya.ivanova@mail.ru",))
     stored = json.loads(json.dumps(score(vector, CUSTOMERS).explanation.to_dict()))
     assert stored["blocking_keys"] == ["email:yuliya.ivanova@mail.ru"]
-    assert (stored["model_version"], stored["auto_link_threshold"]) == (CUSTOMERS.version, CUSTOMERS.thresholds.auto_link)
+    assert (stored["model_version"], stored["auto_link_threshold"]) == (
+        CUSTOMERS.version,
+        CUSTOMERS.thresholds.auto_link,
+    )
     assert {f["field"] for f in stored["fields"]} == set(CUSTOMERS.field_names)
 
 

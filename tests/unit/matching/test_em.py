@@ -19,15 +19,34 @@ def simulate(rng, count, levels):
     return codes
 
 
-DUPLICATE = {"first_name": {0: .9, 1: .1}, "last_name": {0: .9, 1: .1}, "birth_date": {0: .95, 2: .05},
-             "phone": {0: .6, 2: .4}, "address": {0: .7, 4: .3}, "postcode": {0: .9, 2: .1},
-             "city": {0: .95, 2: .05}}
+DUPLICATE = {
+    "first_name": {0: 0.9, 1: 0.1},
+    "last_name": {0: 0.9, 1: 0.1},
+    "birth_date": {0: 0.95, 2: 0.05},
+    "phone": {0: 0.6, 2: 0.4},
+    "address": {0: 0.7, 4: 0.3},
+    "postcode": {0: 0.9, 2: 0.1},
+    "city": {0: 0.95, 2: 0.05},
+}
 # Relatives: same surname, flat and often landline; another given name and birth date.
-HOUSEHOLD = {"first_name": {5: .9, 3: .1}, "last_name": {0: .95, 1: .05}, "birth_date": {4: .95, 3: .05},
-             "phone": {0: .5, 2: .5}, "address": {0: .95, 4: .05}, "postcode": {0: 1.0}, "city": {0: 1.0}}
-RANDOM = {"first_name": {0: .005, 5: .995}, "last_name": {0: .003, 5: .997}, "birth_date": {0: .0003, 4: .9997},
-          "phone": {0: .0001, 2: .9999}, "address": {0: .0001, 4: .9999}, "postcode": {0: .002, 2: .998},
-          "city": {0: .02, 2: .98}}
+HOUSEHOLD = {
+    "first_name": {5: 0.9, 3: 0.1},
+    "last_name": {0: 0.95, 1: 0.05},
+    "birth_date": {4: 0.95, 3: 0.05},
+    "phone": {0: 0.5, 2: 0.5},
+    "address": {0: 0.95, 4: 0.05},
+    "postcode": {0: 1.0},
+    "city": {0: 1.0},
+}
+RANDOM = {
+    "first_name": {0: 0.005, 5: 0.995},
+    "last_name": {0: 0.003, 5: 0.997},
+    "birth_date": {0: 0.0003, 4: 0.9997},
+    "phone": {0: 0.0001, 2: 0.9999},
+    "address": {0: 0.0001, 4: 0.9999},
+    "postcode": {0: 0.002, 2: 0.998},
+    "city": {0: 0.02, 2: 0.98},
+}
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +65,27 @@ def weight(model, field, label):
 def test_em_on_household_heavy_data_does_not_learn_surname_and_address_as_a_match(household_heavy):
     candidates, with_u = household_heavy
     trained = train_em(candidates, with_u, version="t").model
-    relatives = simulate(np.random.default_rng(1), 1, {"first_name": {5: 1}, "last_name": {0: 1},
-                         "address": {0: 1}, "postcode": {0: 1}, "city": {0: 1}, "phone": {0: 1}})
+    relatives = simulate(
+        np.random.default_rng(1),
+        1,
+        {
+            "first_name": {5: 1},
+            "last_name": {0: 1},
+            "address": {0: 1},
+            "postcode": {0: 1},
+            "city": {0: 1},
+            "phone": {0: 1},
+        },
+    )
     assert classify_codes(relatives, trained).outcome[0] != 0  # not auto_link
     assert weight(trained, "first_name", "else") < -3
     assert weight(trained, "birth_date", "exact") > weight(trained, "last_name", "exact")
 
 
-def test_naive_em_with_u_fixed_at_random_pairs_would_take_the_household_for_the_match_class(household_heavy):
-    # The guard above is not vacuous: freeze u at random-pair frequencies and relatives become "matches".
+def test_naive_em_with_u_fixed_at_random_pairs_would_take_the_household_for_the_match_class(
+    household_heavy,
+):
+    # The guard above is not vacuous: with u frozen at random pairs, relatives become "matches".
     candidates, with_u = household_heavy
     naive = train_em(candidates, with_u, version="t", u_prior_pairs=1e12).model
     assert naive.prior == 0.5
@@ -68,13 +99,17 @@ def test_em_recovers_the_share_of_duplicates_among_candidates(household_heavy):
     assert result.model.prior == pytest.approx(1_000 / 7_000, rel=0.05)
 
 
-def test_steward_not_a_match_decisions_on_relatives_lower_the_weight_of_a_shared_landline(household_heavy):
+def test_steward_not_a_match_decisions_on_relatives_lower_the_weight_of_a_shared_landline(
+    household_heavy,
+):
     _, with_u = household_heavy
     rng = np.random.default_rng(3)
     candidates = np.concatenate([simulate(rng, 1_000, DUPLICATE), simulate(rng, 300, HOUSEHOLD)])
     relatives = simulate(rng, 2_000, dict(HOUSEHOLD, phone={0: 1.0}))
     plain = train_em(candidates, with_u, version="t")
-    labelled = train_em(candidates, with_u, version="t", labels=(relatives, np.zeros(len(relatives))))
+    labelled = train_em(
+        candidates, with_u, version="t", labels=(relatives, np.zeros(len(relatives)))
+    )
     assert weight(labelled.model, "phone", "exact") < weight(plain.model, "phone", "exact") - 1
 
 
@@ -91,7 +126,9 @@ def test_a_field_whose_agreement_would_count_against_a_match_is_made_neutral():
     rng = np.random.default_rng(5)
     # Every duplicate disagrees on the city, every non-duplicate agrees: nonsense to learn.
     odd = dict(DUPLICATE, city={2: 1.0})
-    candidates = np.concatenate([simulate(rng, 1_000, odd), simulate(rng, 3_000, dict(RANDOM, city={0: 1.0}))])
+    candidates = np.concatenate(
+        [simulate(rng, 1_000, odd), simulate(rng, 3_000, dict(RANDOM, city={0: 1.0}))]
+    )
     result = train_em(candidates, MODEL, version="t")
     assert any(p.startswith("city:") for p in result.problems)
     assert {lv.weight for lv in result.model.fields[FIELDS.index("city")].levels} == {0.0}
