@@ -9,12 +9,15 @@ from dataclasses import dataclass, field
 from flask import Flask
 from sqlalchemy import func, select, update
 
-from mdm import database, ingest, keys, sources
+from mdm import database, ingest, keys, sources, users
 from mdm.extensions import db
-from mdm.models import ApiKey, GoldenRecord, Source, utcnow
+from mdm.models import ApiKey, GoldenRecord, Source, User, utcnow
 from mdm.synthetic import generate_demo_records
 
 DEMO_LABEL = "demo"
+# Demo sign-ins for the admin, one per role; printed by `mdm demo`, never used in production.
+DEMO_USERS = {"admin": ("demo-admin-pass", "admin"), "steward": ("demo-steward-pass", "steward"),
+              "viewer": ("demo-viewer-pass", "viewer")}
 # Channels that check what customers type rank above those that take dictation.
 DEMO_TRUST = {
     "web_shop": {"*": 6, "email": 8},
@@ -52,7 +55,16 @@ def load(app: Flask, *, seed: int = 7) -> DemoReport:
         report.records[(name, entity_type)] += len(summary.outcomes)
     report.golden = _golden_counts()
     report.push_keys, report.admin_key = _fresh_demo_keys(sorted(DEMO_TRUST))
+    _ensure_demo_users()
     return report
+
+
+def _ensure_demo_users() -> None:
+    for username, (password, role) in DEMO_USERS.items():
+        if db.session.scalar(select(User).where(User.username == username)) is None:
+            users.create_user(db.session, username, password, role=role, actor="demo",
+                              now=utcnow())
+    db.session.commit()
 
 
 def _ensure_source(name: str) -> None:
@@ -92,6 +104,8 @@ def print_report(report: DemoReport, host: str, port: int, echo: Callable[[str],
         echo(f"  {source:18} {entity_type:9} {count:6}")
     echo("Golden records: " + ", ".join(f"{n} {t}" for t, n in sorted(report.golden.items())))
     echo("")
+    echo(f"Admin:     {base}/admin   sign in as "
+         + ", ".join(f"{name} / {password}" for name, (password, _) in DEMO_USERS.items()))
     echo(f"API:       {base}/api/v1/openapi.json")
     echo(f"Health:    {base}/readyz    Metrics: {base}/metrics")
     echo(f"Admin key: {report.admin_key}")

@@ -13,6 +13,7 @@ def test_demo_loads_every_channel_and_links_records_across_them(runner, session)
     assert result.exit_code == 0, result.output
     assert "/api/v1/openapi.json" in result.output
     assert "Push key for web_shop" in result.output
+    assert "/admin" in result.output and "steward / demo-steward-pass" in result.output
     names = set(session.scalars(select(Source.name)))
     assert {"web_shop", "mobile_app", "marketplace_ozon", "pos_store", "call_centre"} <= names
     records = session.scalar(select(func.count()).select_from(SourceRecord)
