@@ -213,19 +213,23 @@ def _write_xref(session: Session, plan: LinkPlan, targets: dict[str, uuid.UUID],
                         moved, execution_options={"synchronize_session": False})
 
 
-def _explain(run: MatchRun, record_id: str, other: str) -> Any:
-    left, right = uuid.UUID(record_id), uuid.UUID(other)
-    keys = run.shared.get(left, {}).get(right) or run.shared.get(right, {}).get(left) or ()
-    pair = matcher.PairToScore(run.views[left], run.views[right], tuple(sorted(keys)))
-    return matcher.explain(run.entity_type, pair, run.model)
+def _explain(run: MatchRun, pairs: list[tuple[str, str]]) -> list[Any]:
+    """The matcher's results, with explanations, for record-id pairs of this run."""
+    to_score = []
+    for record_id, other in pairs:
+        left, right = uuid.UUID(record_id), uuid.UUID(other)
+        keys = run.shared.get(left, {}).get(right) or run.shared.get(right, {}).get(left) or ()
+        to_score.append(matcher.PairToScore(run.views[left], run.views[right],
+                                            tuple(sorted(keys))))
+    return matcher.explain_pairs(run.entity_type, to_score, run.model)
 
 
 def _record_decisions(session: Session, run: MatchRun, plan: LinkPlan, targets: dict,
                       now: dt.datetime) -> None:
     """An auto_link decision, with its explanation, for every golden record a record joined."""
     rows = []
-    for record_id, link in run.joins:
-        result = _explain(run, record_id, link.other(record_id))
+    results = _explain(run, [(record_id, link.other(record_id)) for record_id, link in run.joins])
+    for (record_id, link), result in zip(run.joins, results, strict=True):
         target = targets[plan.component_of[uuid.UUID(record_id)]]
         rows.append({
             "id": uuid.uuid4(), "entity_type": run.entity_type, "kind": "auto_link",
@@ -255,11 +259,10 @@ def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> N
         if run.state.member_of.get(left) != run.state.member_of.get(right):
             pairs.setdefault(frozenset(task.record_ids), task)
     open_pairs = _open_review_pairs(session, {r for pair in pairs for r in pair})
+    new_tasks = [task for pair, task in pairs.items() if pair not in open_pairs]
     rows = []
-    for pair, task in pairs.items():
-        if pair in open_pairs:
-            continue
-        result = _explain(run, *task.record_ids)
+    for task, result in zip(new_tasks, _explain(run, [t.record_ids for t in new_tasks]),
+                            strict=True):
         rows.append({
             "id": uuid.uuid4(), "entity_type": run.entity_type,
             "left_record_id": uuid.UUID(task.record_ids[0]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections import defaultdict
 
 import pytest
@@ -128,3 +129,17 @@ def test_one_chunk_scored_in_batch_links_like_records_pushed_one_by_one(
     monkeypatch.setattr(matcher, "BATCH_MIN_PAIRS", 1)
     ingest_in_chunks(session, records, clock, chunk=len(records))
     assert partition(session) == one_by_one
+
+
+def test_explanations_built_in_batch_equal_those_of_the_single_record_path():
+    records = list(generate_customer_records(40, seed=3, duplicate_rate=0.5))
+    views = [matcher.standardise("customer", uuid.UUID(int=n), item.source, item.record)
+             for n, item in enumerate(records)]
+    pairs = [matcher.PairToScore(a, b, ("name_dob:x",)) for i, a in enumerate(views)
+             for b in views[i + 1:i + 4]]
+    assert len(pairs) >= matcher.BATCH_MIN_PAIRS
+    model = matcher.current_model("customer")
+    batch = matcher.explain_pairs("customer", pairs, model)
+    single = [matcher.explain("customer", pair, model) for pair in pairs]
+    assert [r.explanation for r in batch] == [r.explanation for r in single]
+    assert {r.outcome for r in single} >= {"auto_link", "distinct"}
