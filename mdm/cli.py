@@ -209,6 +209,8 @@ def demo_command(host: str, port: int, no_serve: bool, seed: int) -> None:
         current_app.run(host=host, port=port, use_reloader=False)
 
 
+from mdm.match_cli import rematch_command  # noqa: E402
 from mdm.users_cli import users_group  # noqa: E402  (defined apart to keep this module short)
 
 cli.add_command(users_group)
+cli.add_command(rematch_command)
