@@ -44,7 +44,11 @@ def tasks(app, client, keyring, yulia_and_pyotr):
 def test_the_queue_lists_open_tasks_by_priority(client, keyring, tasks):
     response = client.get("/api/v1/review-tasks", headers=auth(keyring["read"]),
                           query_string={"entity_type": "customer"})
-    assert [t["id"] for t in response.get_json()] == [tasks["urgent"], tasks["later"]]
+    # The matcher may open tasks of its own on ingestion; ours keep their priority order.
+    listed = [t["id"] for t in response.get_json() if t["id"] in tasks.values()]
+    assert listed == [tasks["urgent"], tasks["later"]]
+    priorities = [t["priority"] for t in response.get_json()]
+    assert priorities == sorted(priorities, reverse=True)
     none = client.get("/api/v1/review-tasks", headers=auth(keyring["read"]),
                       query_string={"entity_type": "product"})
     assert none.get_json() == []
