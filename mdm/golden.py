@@ -213,35 +213,3 @@ def write_events(session: Session, events: Iterable[CoreEvent], now: dt.datetime
     if rows:
         session.execute(insert(Event.__table__), rows)
 
-
-class NotAMatchGuard:
-    """Which links ingestion may not make: a record never joins a not-a-match partner."""
-
-    def __init__(self, members: Mapping[uuid.UUID, set[str]], pairs: Iterable[tuple[str, str]]):
-        self._members = members
-        self._partners: dict[str, set[str]] = {}
-        for left, right in pairs:
-            self._partners.setdefault(left, set()).add(right)
-            self._partners.setdefault(right, set()).add(left)
-
-    def members(self, golden_id: uuid.UUID) -> set[str]:
-        """Return the record ids (text) of a golden record touched by the run."""
-        return self._members.get(golden_id, set())
-
-    def vetoes(self, left: set[str], right: set[str]) -> bool:
-        """Return whether some record of `left` has a not-a-match with one of `right`."""
-        if not self._partners:
-            return False
-        small, large = sorted((left, right), key=len)
-        return any(self._partners.get(record_id, set()) & large for record_id in small)
-
-
-def not_a_match_guard(session: Session, record_ids: Iterable[uuid.UUID],
-                      golden_ids: Iterable[uuid.UUID]) -> NotAMatchGuard:
-    """Return the guard for a matching run over `record_ids` touching `golden_ids`."""
-    members: dict[uuid.UUID, set[str]] = {}
-    for golden_id, *_rest, record_id, _payload, _as_of in store.member_rows(session,
-                                                                              set(golden_ids)):
-        members.setdefault(golden_id, set()).add(str(record_id))
-    everyone = {str(r) for r in record_ids} | {r for ids in members.values() for r in ids}
-    return NotAMatchGuard(members, store.not_a_match_pairs(session, everyone))
