@@ -166,10 +166,21 @@ def level_codes_of(entity_type: str, pairs: list[PairToScore]) -> np.ndarray:
     return compare_rows(table, left, right)
 
 
-def score_pairs(entity_type: str, pairs: list[PairToScore], model: MatchModel) -> list[Link]:
-    """A scored link per pair, vectorised when there are many pairs."""
+def score_pairs(entity_type: str, pairs: list[PairToScore], model: MatchModel,
+                explained: dict[frozenset[str], MatchResult] | None = None) -> list[Link]:
+    """A scored link per pair, vectorised when there are many pairs.
+
+    Pairs scored one by one leave their full result in `explained` (keyed by the pair's record
+    ids), so an explanation asked for later costs nothing.
+    """
     if len(pairs) < BATCH_MIN_PAIRS:
-        return [_link(pair, explain(entity_type, pair, model)) for pair in pairs]
+        links = []
+        for pair in pairs:
+            result = explain(entity_type, pair, model)
+            if explained is not None:
+                explained[frozenset((pair.left.record_id, pair.right.record_id))] = result
+            links.append(_link(pair, result))
+        return links
     scores = classify_codes(level_codes_of(entity_type, pairs), model)
     return [Link(pair.left.record_id, pair.right.record_id, float(weight), OUTCOMES[outcome],
                  bool(conflict))

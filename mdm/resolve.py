@@ -54,6 +54,7 @@ class MatchRun:
     current: dict[uuid.UUID, uuid.UUID]
     state: ClusterState
     links: dict[str, list[Link]]
+    explained: dict[frozenset[str], Any] = field(default_factory=dict)
     joins: list[tuple[str, Link]] = field(default_factory=list)
     tasks: list[ReviewTask] = field(default_factory=list)
 
@@ -89,8 +90,9 @@ def match_changed(session: Session, entity_type: str, changed: list[ChangedRecor
     views.update(matcher.load_views(session, entity_type, others))
     current = dict(store.golden_ids_of_records(session, list(views)))
     state = _seed_state(session, current)
+    explained: dict[frozenset[str], Any] = {}
     run = MatchRun(entity_type, model, views, candidates.shared, current, state,
-                   _score(entity_type, views, candidates.shared, model))
+                   _score(entity_type, views, candidates.shared, model, explained), explained)
     for record in changed:
         _place(run, str(record.record_id))
     return run
@@ -116,7 +118,7 @@ def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]) -> Clu
 
 def _score(entity_type: str, views: Mapping[uuid.UUID, Any],
            shared: Mapping[uuid.UUID, Mapping[uuid.UUID, set[str]]],
-           model: MatchModel) -> dict[str, list[Link]]:
+           model: MatchModel, explained: dict) -> dict[str, list[Link]]:
     """Each candidate pair scored once; links listed under both of their records."""
     pairs, seen = [], set()
     for record_id, found in shared.items():
@@ -127,7 +129,7 @@ def _score(entity_type: str, views: Mapping[uuid.UUID, Any],
                 pairs.append(matcher.PairToScore(views[record_id], views[other],
                                                  tuple(sorted(keys))))
     links: dict[str, list[Link]] = defaultdict(list)
-    for link in matcher.score_pairs(entity_type, pairs, model):
+    for link in matcher.score_pairs(entity_type, pairs, model, explained):
         links[link.record_a].append(link)
         links[link.record_b].append(link)
     return links
@@ -215,6 +217,13 @@ def _write_xref(session: Session, plan: LinkPlan, targets: dict[str, uuid.UUID],
 
 def _explain(run: MatchRun, pairs: list[tuple[str, str]]) -> list[Any]:
     """The matcher's results, with explanations, for record-id pairs of this run."""
+    missing = [pair for pair in pairs if frozenset(pair) not in run.explained]
+    for pair, result in zip(missing, _explain_afresh(run, missing), strict=True):
+        run.explained[frozenset(pair)] = result
+    return [run.explained[frozenset(pair)] for pair in pairs]
+
+
+def _explain_afresh(run: MatchRun, pairs: list[tuple[str, str]]) -> list[Any]:
     to_score = []
     for record_id, other in pairs:
         left, right = uuid.UUID(record_id), uuid.UUID(other)
