@@ -46,10 +46,12 @@ def write_golden(session: Session, out: IO[str], entity_type: str, file_format: 
                     table.c.updated_at)
              .where(table.c.entity_type == entity_type, table.c.status == "active")
              .order_by(table.c.created_at, table.c.id))
-    rows = session.execute(query.execution_options(yield_per=2000))
+    query = query.execution_options(yield_per=2000)
     if file_format == "jsonl":
-        return _write_jsonl(out, rows)
-    return _write_csv(out, rows)
+        return _write_jsonl(out, session.execute(query))
+    # Two passes keep memory flat: the first only collects the column names.
+    columns = sorted({name for row in session.execute(query) for name in flatten(row[2])})
+    return _write_csv(out, session.execute(query), columns)
 
 
 def _write_jsonl(out: IO[str], rows) -> int:
@@ -63,15 +65,15 @@ def _write_jsonl(out: IO[str], rows) -> int:
     return count
 
 
-def _write_csv(out: IO[str], rows) -> int:
-    rows = list(rows)
-    columns = sorted({_flat for row in rows for _flat in flatten(row[2])})
+def _write_csv(out: IO[str], rows, columns: list[str]) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["golden_id", "version", *columns])
+    count = 0
     for golden_id, version, attributes, _lineage, _updated_at in rows:
         flat = flatten(attributes)
         writer.writerow([golden_id, version, *(safe_cell(flat.get(c)) for c in columns)])
-    return len(rows)
+        count += 1
+    return count
 
 
 def flatten(value: dict, prefix: str = "") -> dict:

@@ -40,3 +40,12 @@ def test_the_openapi_document_describes_the_push_endpoint(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/sources/{source}/{entity_type}" in spec["paths"]
+
+
+def test_the_interactive_docs_load_their_assets_from_the_app_itself(client):
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert 'src="/api/v1/docs/assets/swagger-ui-bundle.js"' in page
+    assert "https://" not in page and 'src="//' not in page
+    asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    assert asset.mimetype in ("text/javascript", "application/javascript")
