@@ -134,8 +134,41 @@ def validate_record(entity_type: str, raw: Any, source_name: str) -> dict[str, l
     if not isinstance(raw, Mapping):
         return {"_record": ["A record must be a JSON object."]}
     errors = schema_for(entity_type).validate(raw)
+    errors.update(unstorable_text(raw))
     if raw.get("source") not in (None, source_name):
         errors.setdefault("source", []).append(f"Must be {source_name!r}, the pushing source.")
     if raw.get("entity_type") not in (None, entity_type):
         errors.setdefault("entity_type", []).append(f"Must be {entity_type!r}.")
     return errors
+
+
+UNSTORABLE = "Contains a NUL character or an unpaired surrogate, which cannot be stored."
+
+
+def unstorable_text(value: Any, path: str = "") -> dict[str, list[str]]:
+    """Fields whose text no database can keep (NUL, lone surrogates), by dotted path.
+
+    >>> unstorable_text({"first_name": "Ю\\x00лия", "address": {"city": "Москва"}})
+    {'first_name': ['Contains a NUL character or an unpaired surrogate, which cannot be stored.']}
+    """
+    if isinstance(value, str):
+        return {path or "_record": [UNSTORABLE]} if not _is_storable(value) else {}
+    errors: dict[str, list[str]] = {}
+    items = value.items() if isinstance(value, Mapping) else (
+        enumerate(value) if isinstance(value, list) else ())
+    for key, item in items:
+        name = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and not _is_storable(key):
+            errors[name] = [UNSTORABLE]
+        errors.update(unstorable_text(item, name))
+    return errors
+
+
+def _is_storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

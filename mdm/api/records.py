@@ -70,7 +70,10 @@ def push_records(source: str, entity_type: str):
 def _read_body() -> tuple[list, bool]:
     if not request.is_json:
         raise UnsupportedMediaTypeError("send the records as application/json")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequestError("the JSON is nested too deeply") from None
     if body is None:
         raise BadRequestError("the body is not valid JSON")
     if isinstance(body, dict):

@@ -174,3 +174,25 @@ def test_a_wrong_method_gets_405_as_problem_json(client, push_key):
 
 def test_an_unknown_route_gets_404_as_problem_json(client):
     assert_problem(client.get("/api/v1/nothing-here"), 404)
+
+
+def test_json_nested_too_deeply_gets_400_not_a_crash(client, push_key, app):
+    before = snapshot(app)
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post(URL, data=body, content_type="application/json",
+                           headers=auth(push_key))
+    assert assert_problem(response, 400)["detail"] == "the JSON is nested too deeply"
+    assert snapshot(app) == before
+
+
+@pytest.mark.parametrize("text", ['"Ю\\u0000лия"', '"\\ud800"'])
+def test_text_no_database_can_store_is_rejected_per_record(client, push_key, text):
+    body = ('[{"source_key": "c-1", "first_name": ' + text + '}, '
+            '{"source_key": "c-2", "first_name": "Юлия", "address": {"city": ' + text + '}}, '
+            '{"source_key": "c-3", "first_name": "Пётр"}]')
+    response = client.post(URL, data=body, content_type="application/json",
+                           headers=auth(push_key))
+    results = response.get_json()["results"]
+    assert [r["outcome"] for r in results] == ["rejected", "rejected", "created"]
+    assert "first_name" in results[0]["errors"]
+    assert "address.city" in results[1]["errors"]
