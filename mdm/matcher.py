@@ -1,7 +1,7 @@
 """The matcher's side of the store: match views, blocking keys and candidates, scored pairs.
 
-Views are standardised from stored payloads (nothing derived is kept but the blocking keys in
-`match_keys`); candidates are found by index lookups on those keys. Pairs are scored one by one
+Each matched record's view is stored (`mdm.match_views`) beside its blocking keys in
+`match_keys`; candidates are found by index lookups on those keys and read back as stored. Pairs are scored one by one
 (`matching.classify.score`) when there are few and vectorised (`matching.batch`) when there are
 many: both read the same model, so they decide alike.
 """
@@ -33,9 +33,10 @@ from matching.classify import (
     score,
 )
 from matching.compare import compare_customers, compare_products
-from matching.model import MatchModel, default_model
+from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
-from mdm.models import MatchKey, Source, SourceRecord
+from mdm import match_views
+from mdm.models import MatchKey, MatchModelVersion, Source, SourceRecord
 
 # Below this many pairs the numpy set-up costs more than scoring pair by pair.
 BATCH_MIN_PAIRS = 64
@@ -43,10 +44,33 @@ LOOKUP_CHUNK = 500
 View = Any  # CustomerView | ProductView
 
 
+# entity type → (active version, its model): parsed once per process, not once per request.
+_loaded_models: dict[str, tuple[str, MatchModel]] = {}
+
+
 @lru_cache(maxsize=4)
-def current_model(entity_type: str) -> MatchModel:
-    """The model that decides matches of `entity_type` (the shipped default)."""
+def shipped_model(entity_type: str) -> MatchModel:
+    """The model shipped with the package for `entity_type`."""
     return default_model(entity_type)
+
+
+def current_model(session: Session, entity_type: str) -> MatchModel:
+    """The active stored model of `entity_type`, or the shipped one when none is active.
+
+    Each call costs one indexed lookup of the active version; the JSON is parsed again only
+    when that version changed (`mdm train --activate` in another process, say).
+    """
+    table = MatchModelVersion.__table__
+    active = session.execute(select(table.c.version).where(
+        table.c.entity_type == entity_type, table.c.is_active.is_(True))).scalar()
+    if active is None:
+        return shipped_model(entity_type)
+    cached = _loaded_models.get(entity_type)
+    if cached is None or cached[0] != active:
+        stored = session.execute(select(table.c.model).where(
+            table.c.entity_type == entity_type, table.c.version == active)).scalar_one()
+        cached = _loaded_models[entity_type] = (active, model_from_dict(stored))
+    return cached[1]
 
 
 def standardise(entity_type: str, record_id: uuid.UUID, source: str,
@@ -124,10 +148,14 @@ def find_candidates(session: Session, entity_type: str,
 
 def load_views(session: Session, entity_type: str,
                record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, View]:
-    """Match views of stored source records, standardised from their current payloads."""
-    ids = list(record_ids)
+    """Match views of stored source records: as stored at matching, else standardised afresh.
+
+    Reads only: a record matched before views were stored is standardised from its payload.
+    """
+    wanted = list(record_ids)
+    views = match_views.load_views(session, entity_type, wanted)
+    ids = [record_id for record_id in wanted if record_id not in views]
     records, sources = SourceRecord.__table__, Source.__table__
-    views = {}
     for start in range(0, len(ids), LOOKUP_CHUNK):
         rows = session.execute(
             select(records.c.id, sources.c.name, records.c.payload)

@@ -40,7 +40,7 @@ def rematch_report(session: Session, entity_type: str) -> RematchReport:
     ids = list(session.scalars(select(records.c.id).where(records.c.entity_type == entity_type)
                                .order_by(records.c.received_at, records.c.id)))
     views = matcher.load_views(session, entity_type, ids)
-    model = matcher.current_model(entity_type)
+    model = matcher.current_model(session, entity_type)
     table = build_table(entity_type, (views[record_id] for record_id in ids))
     matches, _ = match_table(table, model)
     links = [Link(a, b, float(w), o, bool(c)) for a, b, w, o, c in zip(

@@ -28,7 +28,7 @@ from golden_records.cluster import (
     place_record,
 )
 from matching.model import MatchModel
-from mdm import golden, matcher
+from mdm import golden, match_views, matcher
 from mdm.models import MatchDecision, Xref
 from mdm.models import ReviewTask as ReviewTaskRow
 from mdm.store import golden_state as store
@@ -80,11 +80,12 @@ def resolve_records(session: Session, entity_type: str, changed: list[ChangedRec
 
 def match_changed(session: Session, entity_type: str, changed: list[ChangedRecord]) -> MatchRun:
     """Standardise, block, score and place the changed records; writes only their keys."""
-    model = matcher.current_model(entity_type)
+    model = matcher.current_model(session, entity_type)
     views = {r.record_id: matcher.standardise(entity_type, r.record_id, r.source, r.payload)
              for r in changed}
     keys = matcher.keys_of(views)
     matcher.replace_match_keys(session, entity_type, keys)
+    match_views.save_views(session, entity_type, views)
     candidates = matcher.find_candidates(session, entity_type, keys, model.max_block_size)
     others = {c for found in candidates.shared.values() for c in found} - views.keys()
     views.update(matcher.load_views(session, entity_type, others))

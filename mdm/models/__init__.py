@@ -3,6 +3,8 @@
 from mdm.models.base import Base, utcnow
 from mdm.models.events import EVENT_TYPES, Event
 from mdm.models.golden import GoldenRecord, GoldenRecordVersion, Xref
+from mdm.models.match_views import MatchView
+from mdm.models.matching import MatchModelVersion
 from mdm.models.records import (
     ENTITY_TYPES,
     MATCHED_ENTITY_TYPES,
@@ -23,6 +25,7 @@ from mdm.models.stewardship import (
 __all__ = [
     "ENTITY_TYPES", "EVENT_TYPES", "MATCHED_ENTITY_TYPES", "ROLES", "SCOPES",
     "ApiKey", "AuditEntry", "Base", "ErasedSourceKey", "ErasureTombstone", "Event",
-    "GoldenRecord", "GoldenRecordVersion", "MatchDecision", "MatchKey", "NotAMatchPair",
+    "GoldenRecord", "GoldenRecordVersion", "MatchDecision", "MatchKey", "MatchModelVersion",
+    "MatchView", "NotAMatchPair",
     "ReviewTask", "Source", "SourceRecord", "SourceRecordVersion", "User", "Xref", "utcnow",
 ]

@@ -30,15 +30,15 @@ def test_a_rematch_of_unchanged_data_with_the_same_model_changes_nothing(
 
 def test_a_rematch_reports_golden_records_that_would_merge_and_writes_nothing(
         session, web_shop, pos_store, clock, monkeypatch):
-    shipped = matcher.current_model("customer")
+    shipped = matcher.shipped_model("customer")
     cautious = dataclasses.replace(shipped, thresholds=dataclasses.replace(
         shipped.thresholds, auto_link=1000.0, review=1000.0))
-    monkeypatch.setattr(matcher, "current_model", lambda entity_type: cautious)
+    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: cautious)
     push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
     push(session, pos_store, [make_customer(source_key="pos-77")], clock)
     goldens = {str(g) for g in session.scalars(select(GoldenRecord.id))}
     assert len(goldens) == 2
-    monkeypatch.setattr(matcher, "current_model", lambda entity_type: shipped)
+    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: shipped)
     report = rematch.rematch_report(session, "customer")
     assert report.merges == (tuple(sorted(goldens)),) and report.splits == ()
     assert count(session, GoldenRecord) == 2

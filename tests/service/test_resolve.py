@@ -32,7 +32,7 @@ def test_an_auto_link_stores_levels_weights_model_version_and_thresholds(
                                             last_name="Ivanova", email=None)], clock)
     decision = session.scalar(select(MatchDecision))
     explanation = decision.explanation
-    model = matcher.current_model("customer")
+    model = matcher.shipped_model("customer")
     assert decision.kind == "auto_link" and decision.model_version == model.version
     assert "phone:+79123456789" in explanation["blocking_keys"]
     assert {f["field"] for f in explanation["fields"]} == set(model.field_names)
@@ -64,8 +64,8 @@ def test_pushing_a_pair_again_opens_no_second_review_task(session, web_shop, pos
 
 def test_a_key_shared_by_more_records_than_the_block_size_pairs_nobody(
         session, web_shop, clock, monkeypatch):
-    small_blocks = dataclasses.replace(matcher.current_model("customer"), max_block_size=1)
-    monkeypatch.setattr(matcher, "current_model", lambda entity_type: small_blocks)
+    small_blocks = dataclasses.replace(matcher.shipped_model("customer"), max_block_size=1)
+    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: small_blocks)
     push(session, web_shop, [make_customer(source_key="c-1")], clock)
     push(session, web_shop, [make_customer(source_key="c-2")], clock)
     assert count(session, GoldenRecord) == 2
@@ -138,7 +138,7 @@ def test_explanations_built_in_batch_equal_those_of_the_single_record_path():
     pairs = [matcher.PairToScore(a, b, ("name_dob:x",)) for i, a in enumerate(views)
              for b in views[i + 1:i + 4]]
     assert len(pairs) >= matcher.BATCH_MIN_PAIRS
-    model = matcher.current_model("customer")
+    model = matcher.shipped_model("customer")
     batch = matcher.explain_pairs("customer", pairs, model)
     single = [matcher.explain("customer", pair, model) for pair in pairs]
     assert [r.explanation for r in batch] == [r.explanation for r in single]
