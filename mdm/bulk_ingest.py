@@ -6,7 +6,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -41,16 +40,32 @@ def ingest_files(session: Session, paths: Iterable[Path], *, source_name: str | 
                  entity_type: str | None, chunk_size: int = 1000,
                  on_progress: Callable[[int], None] = lambda _: None,
                  clock: Callable[[], dt.datetime] = utcnow) -> FileIngestSummary:
-    """Ingest every record of `paths`; bad lines are reported, the rest stored."""
+    """Ingest every record of `paths`; bad lines are reported, the rest stored.
+
+    Lines wait in one buffer per (source, entity type) and go to `ingest.ingest_records`
+    `chunk_size` at a time, one transaction each: a file mixing six channels still makes
+    chunks of full size. At most one buffer per pair is held, so memory does not grow with
+    the file.
+    """
     if entity_type is not None:
         schema_for(entity_type)
+    paths = list(paths)
     summary = FileIngestSummary()
+    pending: dict[tuple[str, str], list[FileLine]] = defaultdict(list)
     for path in paths:
         with open(path, encoding="utf-8-sig", newline="") as handle:
-            lines = _tracked(read_records(path, handle), handle, on_progress)
-            for chunk in _chunks(lines, chunk_size):
-                _ingest_chunk(session, chunk, source_name, entity_type, summary, clock())
-                session.commit()
+            for line in _tracked(read_records(path, handle), handle, on_progress):
+                group = _route(line, source_name, entity_type, summary)
+                if group is None:
+                    continue
+                pending[group].append(line)
+                if len(pending[group]) >= chunk_size:
+                    _ingest_group(session, group, pending.pop(group), summary, clock())
+    for group, lines in pending.items():
+        _ingest_group(session, group, lines, summary, clock())
+    # Rejections come back by buffer; report them in file and line order.
+    file_order = {str(path): index for index, path in enumerate(paths)}
+    summary.rejections.sort(key=lambda r: (file_order.get(r.path, 0), r.line))
     return summary
 
 
@@ -62,41 +77,41 @@ def _tracked(lines: Iterator[FileLine], handle, on_progress) -> Iterator[FileLin
     on_progress(handle.buffer.tell() if hasattr(handle, "buffer") else 0)
 
 
-def _chunks(lines: Iterator[FileLine], size: int) -> Iterator[list[FileLine]]:
-    while chunk := list(islice(lines, size)):
-        yield chunk
+def _route(line: FileLine, source_name: str | None, entity_type: str | None,
+           summary: FileIngestSummary) -> tuple[str, str] | None:
+    """The (source, entity type) of a line, or None after counting it as rejected."""
+    problem = line.error or _routing_problem(line, source_name, entity_type)
+    if problem:
+        summary.counts["rejected"] += 1
+        key = (line.record or {}).get("source_key")
+        summary.rejections.append(Rejection(line.path, line.line, key, problem))
+        return None
+    record = line.record
+    return source_name or record["source"], entity_type or record["entity_type"]
 
 
-def _ingest_chunk(session: Session, chunk: list[FileLine], source_name: str | None,
-                  entity_type: str | None, summary: FileIngestSummary, now: dt.datetime) -> None:
-    groups: dict[tuple[str, str], list[FileLine]] = defaultdict(list)
-    for line in chunk:
-        problem = line.error or _routing_problem(line, source_name, entity_type)
-        if problem:
-            summary.counts["rejected"] += 1
-            key = (line.record or {}).get("source_key")
-            summary.rejections.append(Rejection(line.path, line.line, key, problem))
-            continue
-        record = line.record
-        groups[(source_name or record["source"], entity_type or record["entity_type"])].append(line)
-    for (name, kind), lines in groups.items():
-        try:
-            source = get_source(session, name)
-        except UnknownSourceError as error:
-            summary.counts["rejected"] += len(lines)
-            summary.rejections.extend(Rejection(line.path, line.line,
-                                                line.record.get("source_key"), error.detail)
-                                      for line in lines)
-            continue
-        result = ingest.ingest_records(session, source, kind, [line.record for line in lines],
-                                       now=now)
-        for outcome in result.outcomes:
-            summary.counts[outcome.outcome] += 1
-            if outcome.outcome == "rejected":
-                line = lines[outcome.index]
-                summary.rejections.append(Rejection(line.path, line.line, outcome.source_key,
-                                                    format_errors(outcome.errors)))
-        metrics.count_ingested(name, kind, result.counts)
+def _ingest_group(session: Session, group: tuple[str, str], lines: list[FileLine],
+                  summary: FileIngestSummary, now: dt.datetime) -> None:
+    """Ingest lines of one source and entity type in one transaction."""
+    name, kind = group
+    try:
+        source = get_source(session, name)
+    except UnknownSourceError as error:
+        summary.counts["rejected"] += len(lines)
+        summary.rejections.extend(Rejection(line.path, line.line,
+                                            line.record.get("source_key"), error.detail)
+                                  for line in lines)
+        return
+    result = ingest.ingest_records(session, source, kind, [line.record for line in lines],
+                                   now=now)
+    session.commit()
+    for outcome in result.outcomes:
+        summary.counts[outcome.outcome] += 1
+        if outcome.outcome == "rejected":
+            line = lines[outcome.index]
+            summary.rejections.append(Rejection(line.path, line.line, outcome.source_key,
+                                                format_errors(outcome.errors)))
+    metrics.count_ingested(name, kind, result.counts)
 
 
 def _routing_problem(line: FileLine, source_name: str | None, entity_type: str | None) -> str:
