@@ -158,10 +158,9 @@ def save_merge(session: Session, result: core.MergeResult, a: GoldenState, b: Go
                *, now: dt.datetime) -> None:
     """Store a core merge: both golden rows, their history, the xref and the events."""
     before = {a.golden_id: a.record.version, b.golden_id: b.record.version}
-    store.update_record(session, result.state.record, cause="golden.merged", now=now,
-                        previous_version=before[result.state.golden_id])
-    store.update_record(session, result.absorbed, cause="golden.merged", now=now,
-                        previous_version=before[result.absorbed.golden_id])
+    store.update_records(session, [
+        store.RecordChange(record, before[record.golden_id], "golden.merged")
+        for record in (result.state.record, result.absorbed)], now=now)
     moved = a.member_ids | b.member_ids
     store.point_xref(session, result.state.golden_id, moved, now)
     write_events(session, result.events, now)

@@ -102,17 +102,24 @@ def audit(session: Session, action: str, target_id: str, *, actor: str, reason: 
         after={r.golden_id: summary(r) for r in after}))
 
 
+def _decision_rows(kind: str, entity_type: str, *, actor: str, reason: str, now: dt.datetime,
+                   pairs: Iterable[tuple[tuple, tuple]]) -> list[dict[str, Any]]:
+    """Return match-decision rows, one per ((left, right) records, (left, right) goldens)."""
+    return [{"id": uuid.uuid4(), "entity_type": entity_type, "kind": kind,
+             "left_record_id": records[0], "right_record_id": records[1],
+             "left_golden_id": goldens[0], "right_golden_id": goldens[1], "match_weight": None,
+             "match_probability": None, "explanation": {}, "model_version": None,
+             "actor": actor, "reason": reason, "created_at": now}
+            for records, goldens in pairs]
+
+
 def _decision(session: Session, kind: str, entity_type: str, *, actor: str, reason: str,
-              now: dt.datetime, records: tuple = (None, None), goldens: tuple = (None, None),
-              explanation: Mapping[str, Any] | None = None) -> uuid.UUID:
-    decision_id = uuid.uuid4()
-    session.execute(insert(MatchDecision.__table__), [{
-        "id": decision_id, "entity_type": entity_type, "kind": kind,
-        "left_record_id": records[0], "right_record_id": records[1],
-        "left_golden_id": goldens[0], "right_golden_id": goldens[1], "match_weight": None,
-        "match_probability": None, "explanation": dict(explanation or {}),
-        "model_version": None, "actor": actor, "reason": reason, "created_at": now}])
-    return decision_id
+              now: dt.datetime, records: tuple = (None, None),
+              goldens: tuple = (None, None)) -> uuid.UUID:
+    row = _decision_rows(kind, entity_type, actor=actor, reason=reason, now=now,
+                         pairs=[(records, goldens)])[0]
+    session.execute(insert(MatchDecision.__table__), [row])
+    return row["id"]
 
 
 def _states(session: Session, golden_ids: Iterable[uuid.UUID]) -> list[GoldenState]:
@@ -160,6 +167,22 @@ def _former_golden_ids(session: Session, state: GoldenState,
     return store.former_goldens_of(session, record_ids, candidates)
 
 
+def _save_unmerge(session: Session, result: core.UnmergeResult, state: GoldenState,
+                  former_goldens: Mapping[str, GoldenRecord], *, now: dt.datetime) -> None:
+    """Store an unmerge: the golden rows in one batch, the new ones, the xref, the events."""
+    changes = [store.RecordChange(result.state.record, state.record.version, "golden.unmerged")]
+    changes += [store.RecordChange(part.record, former_goldens[part.golden_id].version,
+                                   "golden.updated")
+                for part in result.split_off if part.golden_id in former_goldens]
+    store.update_records(session, changes, now=now)
+    store.insert_records(session, [part.record for part in result.split_off
+                                   if part.golden_id not in former_goldens],
+                         cause="golden.created", now=now)
+    for part in result.split_off:
+        store.point_xref(session, part.golden_id, part.member_ids, now)
+    golden.write_events(session, result.events, now)
+
+
 def _unmerge(session: Session, state: GoldenState, record_ids: frozenset[str], *, actor: str,
              reason: str, expected_version: int | None, now: dt.datetime) -> core.UnmergeResult:
     former_goldens = store.load_records(session, state.record.absorbed_ids, lock=True)
@@ -168,20 +191,11 @@ def _unmerge(session: Session, state: GoldenState, record_ids: frozenset[str], *
         former_goldens=former_goldens, new_id=lambda: str(uuid.uuid4()),
         config=golden.survivorship_config(session), actor=actor, reason=reason, now=now,
         expected_version=expected_version)
-    store.update_record(session, result.state.record, previous_version=state.record.version,
-                        cause="golden.unmerged", now=now)
-    for part in result.split_off:
-        if part.golden_id in former_goldens:
-            store.update_record(session, part.record, cause="golden.updated", now=now,
-                                previous_version=former_goldens[part.golden_id].version)
-        else:
-            store.insert_records(session, [part.record], cause="golden.created", now=now)
-        store.point_xref(session, part.golden_id, part.member_ids, now)
-    golden.write_events(session, result.events, now)
-    for record_id in sorted(record_ids):
-        _decision(session, "unmerge", state.record.entity_type, actor=actor, reason=reason,
-                  now=now, records=(uuid.UUID(record_id), None),
-                  goldens=(uuid.UUID(state.golden_id), None))
+    _save_unmerge(session, result, state, former_goldens, now=now)
+    session.execute(insert(MatchDecision.__table__), _decision_rows(
+        "unmerge", state.record.entity_type, actor=actor, reason=reason, now=now,
+        pairs=[((uuid.UUID(record_id), None), (uuid.UUID(state.golden_id), None))
+               for record_id in sorted(record_ids)]))
     audit(session, "golden.unmerge", state.golden_id, actor=actor, reason=reason,
           before=[state.record, *former_goldens.values()],
           after=[result.state.record, *(s.record for s in result.split_off)], now=now)

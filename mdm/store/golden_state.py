@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from golden_records.history import GoldenVersion
@@ -140,6 +140,10 @@ def _row_values(record: GoldenRecord) -> dict[str, Any]:
             "absorbed_ids": data["absorbed_ids"]}
 
 
+_ROW_COLUMNS = ("entity_type", "status", "version", "attributes", "lineage", "merged_into",
+                "created_at", "updated_at", "pins", "member_ids", "absorbed_ids")
+
+
 def _version_row(record: GoldenRecord, cause: str, now: dt.datetime) -> dict[str, Any]:
     data = record.to_dict()
     return {"golden_id": uuid.UUID(record.golden_id), "version": record.version,
@@ -164,14 +168,40 @@ def update_record(session: Session, record: GoldenRecord, *, previous_version: i
 
     Raises StaleVersionError when another transaction got there first.
     """
+    update_records(session, [RecordChange(record, previous_version, cause)], now=now)
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """A new version of a stored golden record, the version it replaces, and why."""
+
+    record: GoldenRecord
+    previous_version: int
+    cause: str
+
+
+def update_records(session: Session, changes: list[RecordChange], *, now: dt.datetime) -> None:
+    """Store new versions of golden records in one batch, each only if still at its version.
+
+    One executemany of updates and one insert of history rows, so an operation on several
+    golden records costs two round trips. StaleVersionError when any row changed meanwhile.
+    """
+    if not changes:
+        return
     table = GoldenRow.__table__
-    result = session.execute(
-        update(table).where(table.c.id == uuid.UUID(record.golden_id),
-                            table.c.version == previous_version)
-        .values(**_row_values(record)))
-    if result.rowcount != 1:
-        raise StaleVersionError(f"golden record {record.golden_id} changed meanwhile")
-    session.execute(insert(GoldenRecordVersion.__table__), [_version_row(record, cause, now)])
+    statement = (update(table).where(table.c.id == bindparam("b_id"),
+                                     table.c.version == bindparam("b_previous"))
+                 .values({name: bindparam(f"b_{name}") for name in _ROW_COLUMNS}))
+    rows = [{"b_id": uuid.UUID(change.record.golden_id), "b_previous": change.previous_version,
+             **{f"b_{name}": value for name, value in _row_values(change.record).items()}}
+            for change in changes]
+    # Each row is matched by primary key, so the total is the number of rows still current.
+    result = session.connection().execute(statement, rows)
+    if result.rowcount != len(rows):
+        names = ", ".join(change.record.golden_id for change in changes)
+        raise StaleVersionError(f"golden record {names} changed meanwhile")
+    session.execute(insert(GoldenRecordVersion.__table__),
+                    [_version_row(change.record, change.cause, now) for change in changes])
 
 
 def point_xref(session: Session, golden_id: str, record_ids: Iterable[str],
