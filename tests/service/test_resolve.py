@@ -9,8 +9,16 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
-from mdm import matcher, sources
-from mdm.models import Base, GoldenRecord, MatchDecision, ReviewTask, SourceRecord, Xref
+from mdm import match_views, matcher, sources
+from mdm.models import (
+    Base,
+    GoldenRecord,
+    MatchDecision,
+    MatchView,
+    ReviewTask,
+    SourceRecord,
+    Xref,
+)
 from mdm.models.sources import Source
 from mdm.synthetic.customers import generate_customer_records
 from tests.factories import make_customer
@@ -143,3 +151,35 @@ def test_explanations_built_in_batch_equal_those_of_the_single_record_path():
     single = [matcher.explain("customer", pair, model) for pair in pairs]
     assert [r.explanation for r in batch] == [r.explanation for r in single]
     assert {r.outcome for r in single} >= {"auto_link", "distinct"}
+
+
+def _stored_view_row(session, source_key):
+    record_id = session.scalar(select(SourceRecord.id).where(SourceRecord.source_key == source_key))
+    return record_id, session.get(MatchView, record_id)
+
+
+def test_a_matched_record_keeps_the_view_the_matcher_compared(session, web_shop, clock):
+    push(session, web_shop, [make_customer()], clock)
+    record_id, row = _stored_view_row(session, "c-1001")
+    view = match_views.decode_view("customer", row.view)
+    assert view == matcher.standardise("customer", record_id, "web_shop", make_customer())
+    assert view.phones == ("+79123456789",) and view.last_name.latin == "ivanova"
+
+
+def test_candidates_are_read_from_their_stored_views(session, web_shop, clock):
+    push(session, web_shop, [make_customer()], clock)
+    record_id, row = _stored_view_row(session, "c-1001")
+    # A view that says Yuliya Ivanova is "petrova" can only come from the store, not the payload.
+    row.view = row.view.replace('"ivanova"', '"petrova"')
+    session.flush()
+    view = matcher.load_views(session, "customer", [record_id])[record_id]
+    assert view.last_name.latin == "petrova"
+
+
+def test_a_view_written_for_another_shape_is_standardised_again(session, web_shop, clock):
+    push(session, web_shop, [make_customer()], clock)
+    record_id, row = _stored_view_row(session, "c-1001")
+    row.view, row.fingerprint = row.view.replace('"ivanova"', '"petrova"'), "older-views"
+    session.flush()
+    view = matcher.load_views(session, "customer", [record_id])[record_id]
+    assert view.last_name.latin == "ivanova"
