@@ -13,6 +13,7 @@ single-record `score` calls the same function on one row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -114,11 +115,13 @@ def classify_codes(codes: np.ndarray, model: MatchModel) -> Scores:
     codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(model.fields))
     table = model.weight_table()
     weight = model.prior_weight + table[np.arange(len(model.fields)), codes].sum(axis=1)
-    conflict = any_rule(codes, model, model.conflict_rules, empty=False)
+    apart = any_rule(codes, model, model.distinct_rules, empty=False)
+    conflict = any_rule(codes, model, model.conflict_rules, empty=False) | apart
     match_rule = any_rule(codes, model, model.match_rules, empty=False)
     identified = any_rule(codes, model, model.auto_link_requires, empty=True)
     auto = ((weight >= model.thresholds.auto_link) & identified | match_rule) & ~conflict
-    review = ~auto & ((weight >= model.thresholds.review) | match_rule)
+    # Review is for doubt: a household member or a stranger told apart by a rule is distinct.
+    review = ~auto & ~apart & ((weight >= model.thresholds.review) | match_rule)
     outcome = np.where(auto, 0, np.where(review, 1, 2)).astype(np.int8)
     return Scores(weight, outcome, match_rule & ~conflict, conflict, identified)
 
@@ -135,33 +138,52 @@ def level_codes(vector: ComparisonVector, model: MatchModel) -> np.ndarray:
 def score(vector: ComparisonVector, model: MatchModel) -> MatchResult:
     """The decision on one compared pair, with its explanation."""
     codes = level_codes(vector, model)
-    scores = classify_codes(codes[None, :], model)
-    weight = float(scores.match_weight[0])
-    outcome = OUTCOMES[scores.outcome[0]]
+    return explain_codes(codes[None, :], model, [vector.record_ids], [vector.blocking_keys])[0]
+
+
+def explain_codes(
+    codes: np.ndarray,
+    model: MatchModel,
+    record_ids: Sequence[tuple[str, str]],
+    keys: Sequence[Iterable[str]],
+) -> list[MatchResult]:
+    """One decision with its explanation per row of level `codes` (pairs, fields).
+
+    `record_ids` and `keys` (the blocking keys that paired each pair) are aligned
+    with the rows; the scoring is vectorised, so explaining many pairs costs one
+    `classify_codes` call.
+    """
+    codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(model.fields))
+    scores = classify_codes(codes, model)
     table = model.weight_table()
-    fields = tuple(
-        FieldWeight(f.name, None if code < 0 else f.labels[code], float(table[i, code]))
-        for i, (f, code) in enumerate(zip(model.fields, codes, strict=True))
-    )
-    conflicts = tuple(
-        name
-        for rule in model.conflict_rules
-        if rule_holds(codes[None, :], model, rule)[0]
-        for name, _ in rule
-    )
-    explanation = Explanation(
-        entity_type=model.entity_type,
-        record_ids=vector.record_ids,
-        blocking_keys=vector.blocking_keys,
-        fields=fields,
-        prior_weight=model.prior_weight,
-        match_weight=weight,
-        outcome=outcome,
-        hard_match=bool(scores.hard_match[0]),
-        hard_conflicts=conflicts,
-        has_identifier=bool(scores.has_identifier[0]),
-        model_version=model.version,
-        auto_link_threshold=model.thresholds.auto_link,
-        review_threshold=model.thresholds.review,
-    )
-    return MatchResult(weight, float(probability(weight)), outcome, explanation)
+    rules = model.conflict_rules + model.distinct_rules
+    conflicts = [(rule, rule_holds(codes, model, rule)) for rule in rules]
+    labels = [(*f.labels, None) for f in model.fields]  # code -1 reads the trailing None
+    weights = table[np.arange(len(model.fields)), codes]
+    results = []
+    for row, (ids, pair_keys) in enumerate(zip(record_ids, keys, strict=True)):
+        weight = float(scores.match_weight[row])
+        explanation = Explanation(
+            entity_type=model.entity_type,
+            record_ids=(ids[0], ids[1]),
+            blocking_keys=tuple(sorted(pair_keys)),
+            fields=tuple(
+                FieldWeight(f.name, labels[i][code], float(weights[row, i]))
+                for i, (f, code) in enumerate(zip(model.fields, codes[row], strict=True))
+            ),
+            prior_weight=model.prior_weight,
+            match_weight=weight,
+            outcome=OUTCOMES[scores.outcome[row]],
+            hard_match=bool(scores.hard_match[row]),
+            hard_conflicts=tuple(
+                dict.fromkeys(name for rule, holds in conflicts if holds[row] for name, _ in rule)
+            ),
+            has_identifier=bool(scores.has_identifier[row]),
+            model_version=model.version,
+            auto_link_threshold=model.thresholds.auto_link,
+            review_threshold=model.thresholds.review,
+        )
+        results.append(
+            MatchResult(weight, float(probability(weight)), explanation.outcome, explanation)
+        )
+    return results

@@ -30,7 +30,6 @@ CUSTOMER_COLUMNS = (
     "phone_evidence",
     "dob",
     "dob_swapped",
-    "dob_year",
     "address_key",
     "street",
     "house",
@@ -87,13 +86,12 @@ def customer_columns(view: CustomerView) -> dict[str, Any]:
         "emails": frozenset(view.emails) or None,
         "email_locals": frozenset(e.split("@", 1)[0] for e in view.emails) or None,
         "phone_evidence": (
-            (frozenset(view.phones), view.phone_suffix)
+            (frozenset(view.phones), view.phone_suffix, view.phone_prefix)
             if view.phones or view.phone_suffix
             else None
         ),
         "dob": _date_text(view.birth_date),
         "dob_swapped": _date_text(view.birth_date_swapped),
-        "dob_year": _date_text(view.birth_date)[:4] if view.birth_date else None,
         "address_key": _text(address.key) if address else None,
         "street": _text(address.street) if address else None,
         "house": _text(address.house) if address else None,

@@ -33,6 +33,7 @@ Columns = Mapping[str, Any]
 Rules = list[tuple[str, Any]]
 # Crossed names must beat the straight reading clearly before we swap them.
 SWAP_MARGIN = 0.2
+GENERATION_YEARS = 15
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,24 @@ def _gender(a: Columns, b: Columns) -> tuple[Any, Rules]:
 def _birth_date(a: Columns, b: Columns) -> tuple[Any, Rules]:
     dob_a, dob_b = a["dob"], b["dob"]
     swapped = equal(dob_a, b["dob_swapped"]) | equal(a["dob_swapped"], dob_b)
+    # One wrong or transposed digit, or the year off by one: a typo, not another person.
+    typo = (edit_distance(dob_a, dob_b) <= 1) | pairwise(_year_off_by_one, dob_a, dob_b)
     return missing(dob_a) | missing(dob_b), [
         ("exact", equal(dob_a, dob_b)),
         ("swapped", swapped),
-        ("typo", edit_distance(dob_a, dob_b) <= 1),
-        ("year", equal(a["dob_year"], b["dob_year"])),
+        ("typo", typo),
+        ("near", pairwise(_within_generation, dob_a, dob_b)),
     ]
+
+
+def _year_off_by_one(x: str, y: str) -> bool:
+    return x[4:] == y[4:] and abs(int(x[:4]) - int(y[:4])) == 1
+
+
+def _within_generation(x: str, y: str) -> bool:
+    # Parents and children are born a generation apart; a smaller gap that no typo
+    # explains is a wrong date or a sibling (who differs by given name).
+    return abs(int(x[:4]) - int(y[:4])) < GENERATION_YEARS
 
 
 def _email(a: Columns, b: Columns) -> tuple[Any, Rules]:
@@ -122,6 +135,7 @@ def _phone(a: Columns, b: Columns) -> tuple[Any, Rules]:
     phones_a, phones_b = a["phone_evidence"], b["phone_evidence"]
     return missing(phones_a) | missing(phones_b), [
         ("exact", pairwise(lambda x, y: _overlap(x[0], y[0]), phones_a, phones_b)),
+        ("masked", pairwise(_phone_mask_agrees, phones_a, phones_b)),
         ("suffix", pairwise(_phone_suffix_agrees, phones_a, phones_b)),
     ]
 
@@ -170,12 +184,24 @@ def _overlap(x: frozenset, y: frozenset) -> bool:
 
 def _phone_suffix_agrees(x: tuple, y: tuple) -> bool:
     # A masked phone (+7 916 ***-**-67) keeps only its last digits: weak but real evidence.
-    (phones_x, suffix_x), (phones_y, suffix_y) = x, y
+    (phones_x, suffix_x, _), (phones_y, suffix_y, _) = x, y
     if suffix_x and suffix_y and suffix_x == suffix_y:
         return True
     return bool(suffix_x and any(p.endswith(suffix_x) for p in phones_y)) or bool(
         suffix_y and any(p.endswith(suffix_y) for p in phones_x)
     )
+
+
+def _phone_mask_agrees(x: tuple, y: tuple) -> bool:
+    # Operator code and last digits both visible and equal: five of ten digits, not a proof.
+    (phones_x, suffix_x, start_x), (phones_y, suffix_y, start_y) = x, y
+    if start_x and start_y:
+        return start_x == start_y and suffix_x == suffix_y
+    if start_x:
+        return any(p.startswith(start_x) and p.endswith(suffix_x) for p in phones_y)
+    if start_y:
+        return any(p.startswith(start_y) and p.endswith(suffix_y) for p in phones_x)
+    return False
 
 
 NAME_LEVELS = ("exact", "jw_0.92", "phonetic", "jw_0.80", "initial", "else")
@@ -188,9 +214,9 @@ CUSTOMER_COMPARISONS: tuple[FieldComparison, ...] = (
     FieldComparison("last_name", NAME_LEVELS, _name_rules("last")),
     FieldComparison("middle_name", NAME_LEVELS, _name_rules("middle")),
     FieldComparison("gender", EXACT_ELSE, _gender),
-    FieldComparison("birth_date", ("exact", "swapped", "typo", "year", "else"), _birth_date),
+    FieldComparison("birth_date", ("exact", "swapped", "typo", "near", "else"), _birth_date),
     FieldComparison("email", ("exact", "local", "else"), _email),
-    FieldComparison("phone", ("exact", "suffix", "else"), _phone),
+    FieldComparison("phone", ("exact", "masked", "suffix", "else"), _phone),
     FieldComparison("address", ("exact", "street_house", "street", "house", "else"), _address),
     FieldComparison("postcode", EXACT_TYPO, _exact_or_typo("postcode")),
     FieldComparison("city", EXACT_SIMILAR, _exact_or_similar("city")),

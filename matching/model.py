@@ -75,6 +75,9 @@ class MatchModel:
     thresholds: Thresholds
     match_rules: tuple[Rule, ...] = ()
     conflict_rules: tuple[Rule, ...] = ()
+    # Rules that tell two entities apart outright (another given name, another gender):
+    # the pair is `distinct`, not a review task.
+    distinct_rules: tuple[Rule, ...] = ()
     auto_link_requires: tuple[Rule, ...] = ()
     max_block_size: int = 200
     notes: tuple[str, ...] = field(default=())
@@ -138,6 +141,7 @@ def model_from_dict(data: dict[str, Any]) -> MatchModel:
         thresholds=Thresholds(**data["thresholds"]),
         match_rules=tuple(_rule_from_json(r) for r in rules.get("match", [])),
         conflict_rules=tuple(_rule_from_json(r) for r in rules.get("conflict", [])),
+        distinct_rules=tuple(_rule_from_json(r) for r in rules.get("distinct", [])),
         auto_link_requires=tuple(_rule_from_json(r) for r in rules.get("auto_link_requires", [])),
         max_block_size=data.get("max_block_size", 200),
         notes=tuple(data.get("notes", ())),
@@ -171,6 +175,7 @@ def model_to_dict(model: MatchModel) -> dict[str, Any]:
         "rules": {
             "match": [_rule_to_json(r) for r in model.match_rules],
             "conflict": [_rule_to_json(r) for r in model.conflict_rules],
+            "distinct": [_rule_to_json(r) for r in model.distinct_rules],
             "auto_link_requires": [_rule_to_json(r) for r in model.auto_link_requires],
         },
         "notes": list(model.notes),
@@ -193,7 +198,9 @@ def model_problems(model: MatchModel) -> list[str]:
             for lv in f.levels
             if not (0 < lv.m < 1 and 0 < lv.u < 1)
         ]
-    rules = model.match_rules + model.conflict_rules + model.auto_link_requires
+    rules = (
+        model.match_rules + model.conflict_rules + model.distinct_rules + model.auto_link_requires
+    )
     for name, levels in (term for rule in rules for term in rule):
         if name not in comparisons or not set(levels) <= {*comparisons[name], "null"}:
             problems.append(f"rule term {name}={list(levels)} names an unknown field or level")

@@ -70,6 +70,9 @@ class CustomerView:
     loyalty_card: str | None = None
     # Raw values that failed validation, kept for data-quality reports.
     invalid: tuple[str, ...] = field(default=())
+    # Digits a masked phone shows before its mask, as the start of an E.164 number
+    # (`+7 916 ***-**-67` → '+7916'); with the suffix, weak evidence grows moderate.
+    phone_prefix: str | None = None
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from matching.standardise.names import (
 )
 from matching.standardise.phones import (
     PHONE_SEPARATORS,
+    masked_phone_start,
     masked_phone_suffix,
     standardise_phone,
 )
@@ -64,7 +65,7 @@ def standardise_customer(
     junk = junk or NO_JUNK
     names = _names(raw, problems)
     emails = _emails(raw, junk, problems)
-    phones, phone_suffix = _phones(raw, region, junk, problems)
+    phones, phone_suffix, phone_prefix = _phones(raw, region, junk, problems)
     born, swapped = _birth_date(raw, today, problems)
     return CustomerView(
         record_id=record_id,
@@ -73,6 +74,7 @@ def standardise_customer(
         emails=emails,
         phones=phones,
         phone_suffix=phone_suffix,
+        phone_prefix=phone_prefix,
         birth_date=born,
         birth_date_swapped=swapped,
         address=_address(raw, region, junk, problems),
@@ -131,21 +133,22 @@ def _emails(raw: Mapping, junk: JunkValues, problems: Problems) -> tuple[str, ..
 
 def _phones(
     raw: Mapping, region: str, junk: JunkValues, problems: Problems
-) -> tuple[tuple[str, ...], str | None]:
+) -> tuple[tuple[str, ...], str | None, str | None]:
     phones: dict[str, None] = {}
-    suffix = None
+    suffix = prefix = None
     for written in _values(raw, "phone", PHONE_SEPARATORS, problems):
         masked = masked_phone_suffix(written)
         phone = None if masked else standardise_phone(written, region)
         if masked:
-            suffix = suffix or masked
+            if suffix is None:
+                suffix, prefix = masked, masked_phone_start(written, region)
         elif phone is None:
             problems.add("phone", "invalid", written)
         elif is_dummy_phone(phone) or phone in junk.phones:
             problems.add("phone", "junk", phone)
         else:
             phones[phone] = None
-    return tuple(phones), suffix
+    return tuple(phones), suffix, prefix
 
 
 def _birth_date(

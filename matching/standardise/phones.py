@@ -68,3 +68,29 @@ def masked_phone_prefix(raw: object) -> str | None:
     if not isinstance(raw, str) or not _MASK.search(raw):
         return None
     return re.sub(r"\D", "", _MASK.split(raw)[0]) or None
+
+
+def masked_phone_start(raw: object, region: str = "RU") -> str | None:
+    """The visible start of a masked phone as the start of an E.164 number, or None.
+
+    A national start gets the `region`'s country code; for Russia the trunk
+    prefix 8 stands for +7. Fewer than two national digits say nothing: None.
+
+    >>> masked_phone_start("+7 916 ***-**-67"), masked_phone_start("8 (916) ***-**-67")
+    ('+7916', '+7916')
+    >>> masked_phone_start("916 *** ** 67")
+    '+7916'
+    """
+    digits = masked_phone_prefix(raw)
+    if digits is None or not isinstance(region, str):
+        return None
+    country = str(phonenumbers.country_code_for_region(region.upper()) or "")
+    if raw.lstrip().startswith("+"):
+        start = digits
+    elif region.upper() == "RU" and digits.startswith("8") and len(digits) >= 4:
+        start = country + digits[1:]
+    elif digits.startswith(country) and len(digits) >= len(country) + 3:
+        start = digits
+    else:
+        start = country + digits
+    return f"+{start}" if len(start) >= len(country) + 2 else None

@@ -58,7 +58,11 @@ def standardise_product(
 
 
 def _gtin(raw: Mapping, junk: JunkValues, problems: Problems) -> tuple[str | None, str | None]:
-    gtin, gtin_invalid = standardise_gtin(text_field(raw, "gtin", problems))
+    value = raw.get("gtin")
+    # Channels send a GTIN as a JSON number too; leading zeros are lost, the check digit is not.
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        value = str(value)
+    gtin, gtin_invalid = standardise_gtin(text_field({"gtin": value}, "gtin", problems))
     if gtin_invalid is not None:
         problems.add("gtin", "invalid", gtin_invalid)
     # 00000000000000 passes the check digit; the body before it tells a dummy.

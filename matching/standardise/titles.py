@@ -41,6 +41,7 @@ _LETTER_SIZES = {"xxs": "XXS", "xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "
                  "xxl": "XXL", "2xl": "XXL", "xxxl": "XXXL", "3xl": "XXXL", "4xl": "4XL",
                  "5xl": "5XL"}
 _TOKEN = re.compile(r"\d+(?:\.\d+)?%?|[^\W_]+(?:-[^\W\d_]+)*")
+_LETTER_WITH_NUMBER = re.compile(r"(?P<letter>[0-9]?x*[sml])\s*\(\s*\d{2}\s*\)")
 _BARE_SIZE = re.compile(r"\d{2}(?:\.5)?")
 _BARE_SIZE_RANGE = (16, 60)  # children's clothes to big shoes; "iPhone 15" stays a model
 _STOP_WORDS = frozenset({"и", "с", "со", "для", "в", "на", "and", "with", "for", "the", "of"})
@@ -83,22 +84,50 @@ def standardise_color(raw: object) -> str | None:
     for token in _TOKEN.findall(text):
         found = colours.get(token) or next(
             (colours[part] for part in token.split("-") if part in colours), None)
-        if found:
+        if found or (found := _abbreviated_colour(token)):
             return found
     return "-".join(to_latin(token) for token in _TOKEN.findall(text)) or None
+
+
+@lru_cache(maxsize=1)
+def _colour_stems() -> tuple[tuple[str, str], ...]:
+    """(Russian stem, colour) pairs: крас(ный) → red, for cut-short forms."""
+    stems = []
+    for row in read_rows("colours.csv"):
+        words = clean_text(row["russian"]).split()
+        if len(words) == 1 and "-" not in words[0]:
+            stems.append((words[0][:-2], row["colour"]))
+    return tuple(stems)
+
+
+def _abbreviated_colour(token: str) -> str | None:
+    # Channels cut long words short (красн., зел., роз.): a prefix of one colour only counts.
+    if len(token) < 3:
+        return None
+    found = {colour for stem, colour in _colour_stems() if stem.startswith(token)}
+    return found.pop() if len(found) == 1 else None
 
 
 def standardise_size(raw: object) -> str | None:
     """The canonical size: S, M, XL, XXL..., 42, 42.5; None when empty.
 
+    A letter size with its Russian number in brackets keeps the letter, and an
+    inch mark is dropped (a screen's 43" is 43).
+
     >>> standardise_size("р. 44"), standardise_size("xxl"), standardise_size("42,5")
     ('44', 'XXL', '42.5')
+    >>> standardise_size("S (44)"), standardise_size('43"')
+    ('S', '43')
     """
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raw = f"{raw:g}"
     if not isinstance(raw, str):
         return None
     text = clean_text(raw).replace(",", ".")
+    lettered = _LETTER_WITH_NUMBER.fullmatch(text)
+    if lettered:
+        text = lettered.group("letter")
+    text = text.rstrip('" ″').removesuffix("дюймов").removesuffix("inch").strip()
     marked = _SIZE_MARKED.search(text)
     if marked:
         text = marked.group("size")

@@ -2,9 +2,10 @@ import dataclasses
 import datetime as dt
 import json
 
+import numpy as np
 import pytest
 
-from matching.classify import score
+from matching.classify import explain_codes, level_codes, score
 from matching.compare import compare_customers, compare_products
 from matching.model import ModelError, default_model, dump_model, load_model, model_to_dict
 from tests.unit.matching.sample_views import MILK, YULIYA, customer, name, product
@@ -52,9 +53,10 @@ def test_mother_and_daughter_sharing_surname_patronymic_flat_and_landline_are_ne
         daughter, record_id="web_shop:5", first_name=name("yuliya", phonetic="YL")
     )
     result = score(compare_customers(mother, daughter), CUSTOMERS)
+    # Another given name tells relatives apart: no doubt, so no review task either.
     assert (result.outcome, result.explanation.hard_conflicts) == (
-        "review",
-        ("first_name", "loyalty_card", "email"),
+        "distinct",
+        ("first_name", "loyalty_card", "email", "birth_date"),
     )
 
 
@@ -132,3 +134,52 @@ def test_a_model_naming_an_unknown_level_is_refused_with_every_problem_listed():
     data["rules"]["conflict"].append({"shoe_size": ["else"]})
     with pytest.raises(ModelError, match="first_name.*shoe_size"):
         load_model(json.dumps(data))
+
+
+def test_a_birth_year_off_by_one_with_the_same_card_is_still_an_auto_link():
+    typo = customer(birth_date=dt.date(1991, 3, 4), birth_date_swapped=dt.date(1991, 4, 3))
+    result = score(compare_customers(YULIYA, typo), CUSTOMERS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("auto_link", ())
+
+
+def test_a_wrong_birth_date_a_few_years_off_does_not_block_an_agreeing_card_and_email():
+    wrong_date = customer(birth_date=dt.date(1987, 9, 21), birth_date_swapped=None)
+    result = score(compare_customers(YULIYA, wrong_date), CUSTOMERS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("auto_link", ())
+
+
+def test_a_father_and_son_of_one_name_and_card_a_generation_apart_are_never_auto_linked():
+    father = customer(
+        first_name=name("ivan"), last_name=name("ivanov"), middle_name=None, gender="m",
+        birth_date=dt.date(1962, 5, 1), birth_date_swapped=dt.date(1962, 1, 5),
+    )
+    son = dataclasses.replace(
+        father, record_id="web_shop:9", birth_date=dt.date(1990, 5, 1), birth_date_swapped=None
+    )
+    result = score(compare_customers(father, son), CUSTOMERS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("review", ("birth_date",))
+
+
+def test_another_patronymic_tells_a_son_named_after_his_father_apart():
+    father = customer(first_name=name("ivan"), middle_name=name("petrovich"), gender="m")
+    son = customer("app:3", first_name=name("ivan"), middle_name=name("ivanovich"), gender="m")
+    result = score(compare_customers(father, son), CUSTOMERS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("distinct", ("middle_name",))
+
+
+def test_a_marketplace_buyer_with_an_initial_and_a_masked_phone_links_to_the_full_profile():
+    buyer = customer(
+        "marketplace_ozon:48000001", last_name=name("i"), last_name_stem=None,
+        middle_name=None, emails=(), phones=(), phone_suffix="89", phone_prefix="+7912",
+        birth_date=None, birth_date_swapped=None, address=None, loyalty_card=None,
+    )
+    result = score(compare_customers(YULIYA, buyer), CUSTOMERS)
+    assert (result.outcome, result.explanation.has_identifier) == ("auto_link", True)
+
+
+def test_explain_codes_gives_for_each_row_what_score_gives_for_its_pair():
+    pairs = [customer(), customer(birth_date=dt.date(1961, 8, 15), birth_date_swapped=None)]
+    singles = [score(compare_customers(YULIYA, other), CUSTOMERS) for other in pairs]
+    codes = np.stack([level_codes(compare_customers(YULIYA, o), CUSTOMERS) for o in pairs])
+    ids = [(YULIYA.record_id, o.record_id) for o in pairs]
+    assert explain_codes(codes, CUSTOMERS, ids, [(), ()]) == singles

@@ -56,8 +56,10 @@ def test_first_and_last_name_swapped_by_a_cashier_are_read_back_in_order():
         (dt.date(1990, 3, 4), "exact"),
         (dt.date(1990, 4, 3), "swapped"),
         (dt.date(1990, 3, 5), "typo"),
-        (dt.date(1990, 11, 28), "year"),
-        (dt.date(1985, 7, 30), "else"),
+        (dt.date(1991, 3, 4), "typo"),
+        (dt.date(1990, 11, 28), "near"),
+        (dt.date(1985, 7, 30), "near"),
+        (dt.date(1965, 7, 30), "else"),
         (None, None),
     ],
 )
@@ -90,6 +92,27 @@ def test_email_levels(emails, expected):
 )
 def test_phone_levels_with_a_masked_marketplace_phone(phones, suffix, expected):
     assert level("phone", customer(phones=phones, phone_suffix=suffix)) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "suffix", "expected"),
+    [
+        ("+7912", "89", "masked"),
+        ("+7916", "89", "suffix"),
+        ("+7912", "67", "else"),
+    ],
+)
+def test_a_masked_phone_showing_its_operator_code_agrees_more_than_by_its_tail(
+    start, suffix, expected
+):
+    marketplace = customer(phones=(), phone_suffix=suffix, phone_prefix=start)
+    assert level("phone", marketplace) == expected
+
+
+def test_two_masked_phones_agree_when_code_and_tail_both_agree():
+    buyer = customer(phones=(), phone_suffix="67", phone_prefix="+7916")
+    assert compare_customers(buyer, customer(phones=(), phone_suffix="67", phone_prefix="+7916")
+                             ).level("phone") == "masked"
 
 
 @pytest.mark.parametrize(

@@ -71,9 +71,14 @@ def test_several_phones_and_emails_in_one_field_are_all_kept():
     assert view.emails == ("yulia@mail.ru", "yuliaivanova@gmail.com")
 
 
-def test_masked_phone_gives_only_its_suffix():
+def test_masked_phone_gives_only_its_visible_start_and_suffix():
     view = view_of({"phone": "+7 916 ***-**-67"})
-    assert (view.phones, view.phone_suffix, view.invalid) == ((), "67", ())
+    assert (view.phones, view.phone_prefix, view.phone_suffix, view.invalid) == (
+        (), "+7916", "67", ())
+
+
+def test_masked_phone_written_with_the_trunk_prefix_starts_like_its_e164_form():
+    assert view_of({"phone": "8 (916) ***-**-67"}).phone_prefix == "+7916"
 
 
 def test_invalid_values_are_reported_not_kept():

@@ -196,11 +196,22 @@ def test_gtin_shared_by_unrelated_brands_is_dropped_when_known_junk():
 
 def test_wrong_types_in_a_product_become_invalid_not_errors():
     view = standardise_product(
-        {"gtin": 4607123456781, "brand": ["Nike"], "title": {"ru": "Кроссовки"},
+        {"gtin": 4607123456.781, "brand": ["Nike"], "title": {"ru": "Кроссовки"},
          "attributes": "red"}, record_id="1", source="web")
     assert (view.gtin, view.brand, view.title) == (None, None, None)
-    assert set(view.invalid) == {"gtin:wrong_type:int", "brand:wrong_type:list",
+    assert set(view.invalid) == {"gtin:wrong_type:float", "brand:wrong_type:list",
                                  "attributes:wrong_type:str", "title:wrong_type:dict"}
+
+
+def test_a_gtin_sent_as_a_json_number_is_read_like_its_digits():
+    as_number = standardise_product({"gtin": 4607123456781}, record_id="1", source="api")
+    as_text = standardise_product({"gtin": "4607123456781"}, record_id="2", source="api")
+    assert (as_number.gtin, as_number.invalid) == (as_text.gtin, ()) == ("04607123456781", ())
+
+
+def test_a_gtin_number_failing_its_check_digit_is_kept_only_as_invalid():
+    view = standardise_product({"gtin": 4607123456782}, record_id="1", source="api")
+    assert (view.gtin, view.gtin_invalid) == (None, "4607123456782")
 
 
 def test_product_record_that_is_not_a_mapping_gives_an_empty_view():
