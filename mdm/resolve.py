@@ -27,6 +27,7 @@ from golden_records.cluster import (
     ReviewTask,
     place_record,
 )
+from matching.classify import Explanation
 from matching.model import MatchModel
 from mdm import golden, match_views, matcher
 from mdm.models import MatchDecision, Xref
@@ -247,11 +248,21 @@ def _record_decisions(session: Session, run: MatchRun, plan: LinkPlan, targets: 
             "right_record_id": uuid.UUID(link.other(record_id)),
             "left_golden_id": None, "right_golden_id": target,
             "match_weight": result.match_weight, "match_probability": result.match_probability,
-            "explanation": result.explanation.to_dict(), "model_version": run.model.version,
+            "explanation": explanation_json(result.explanation), "model_version": run.model.version,
             "actor": golden.MATCHER, "reason": "", "created_at": now,
         })
     if rows:
         session.execute(insert(MatchDecision.__table__), rows)
+
+
+def explanation_json(explanation: Explanation) -> dict[str, Any]:
+    """Returns `explanation.to_dict()`, built without `dataclasses.asdict`'s deep copies.
+
+    asdict copied every value of thousands of explanations per chunk (a tenth of ingestion).
+    """
+    data = dict(explanation.__dict__)
+    data["fields"] = tuple(dict(field_weight.__dict__) for field_weight in explanation.fields)
+    return data
 
 
 def review_priority(match_weight: float, model: MatchModel) -> float:
@@ -279,7 +290,7 @@ def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> N
             "right_record_id": uuid.UUID(task.record_ids[1]),
             "match_weight": result.match_weight, "match_probability": result.match_probability,
             "priority": review_priority(result.match_weight, run.model),
-            "explanation": {**result.explanation.to_dict(), "reason": task.reason},
+            "explanation": {**explanation_json(result.explanation), "reason": task.reason},
             "status": "open", "created_at": now, "comment": "",
         })
     if rows:

@@ -9,7 +9,7 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
-from mdm import match_views, matcher, sources
+from mdm import match_views, matcher, resolve, sources
 from mdm.models import (
     Base,
     GoldenRecord,
@@ -183,3 +183,13 @@ def test_a_view_written_for_another_shape_is_standardised_again(session, web_sho
     session.flush()
     view = matcher.load_views(session, "customer", [record_id])[record_id]
     assert view.last_name.latin == "ivanova"
+
+
+def test_an_explanation_is_stored_as_the_core_writes_it():
+    views = [matcher.standardise("customer", uuid.UUID(int=n), "web_shop", make_customer(
+        source_key=f"c-{n}", phone=phone)) for n, phone in enumerate(
+            ["+7 912 345-67-89", "+7 916 000-11-22"])]
+    pair = matcher.PairToScore(views[0], views[1], ("name_dob:ivanova",))
+    explanation = matcher.explain("customer", pair, matcher.shipped_model("customer")).explanation
+    assert resolve.explanation_json(explanation) == explanation.to_dict()
+    assert resolve.explanation_json(explanation)["fields"][0]["field"]
