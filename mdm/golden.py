@@ -24,7 +24,8 @@ from golden_records.types import GoldenState, MemberRecord
 from matching.standardise.dates import standardise_birth_date
 from matching.standardise.emails import standardise_email
 from matching.standardise.phones import standardise_phone
-from mdm.models import Event, GoldenRecord, Source
+from mdm import sources
+from mdm.models import Event, GoldenRecord
 from mdm.store import golden_state as store
 
 MATCHER = "matcher"
@@ -52,8 +53,7 @@ def survivorship_config(session: Session) -> SurvivorshipConfig:
     outranks the shipped defaults (ranks 1 and up).
     """
     shipped = _shipped_config()
-    own = {name: trust for name, trust in session.execute(select(Source.name, Source.trust))
-           if trust}
+    own = {name: trust for name, trust in sources.trust_by_source(session).items() if trust}
     if not own:
         return shipped
     ranks = {name: {attribute: -rank for attribute, rank in trust.items()}

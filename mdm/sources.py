@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from mdm.errors import BadRequestError, ConflictError, UnknownSourceError
@@ -38,3 +42,43 @@ def get_source(session: Session, name: str) -> Source:
 def list_sources(session: Session) -> list[Source]:
     """Every registered source, by name."""
     return list(session.scalars(select(Source).order_by(Source.name)))
+
+
+# Trust ranks feed every survivorship run; they change rarely, so each process keeps them.
+# A change flushed in this process clears the cache at once; another process's change is
+# seen within TRUST_CACHE_SECONDS.
+TRUST_CACHE_SECONDS = 30.0
+_trust_cache: dict[str, tuple[float, dict[str, dict[str, Any]]]] = {}
+_trust_lock = threading.Lock()
+
+
+def trust_by_source(session: Session) -> Mapping[str, dict[str, Any]]:
+    """Return each source's trust ranks by source name, from this process's short-lived cache."""
+    bind_key = str(session.get_bind().url)
+    with _trust_lock:
+        cached = _trust_cache.get(bind_key)
+    if cached is not None and time.monotonic() - cached[0] < TRUST_CACHE_SECONDS:
+        return cached[1]
+    trust = {name: dict(ranks or {}) for name, ranks in
+             session.execute(select(Source.name, Source.trust))}
+    with _trust_lock:
+        _trust_cache[bind_key] = (time.monotonic(), trust)
+    return trust
+
+
+def forget_trust() -> None:
+    """Empty the trust cache of this process (the next survivorship run reads the table)."""
+    with _trust_lock:
+        _trust_cache.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_trust_after_source_change(session: Session, _flush_context) -> None:
+    if any(isinstance(obj, Source) for obj in (*session.new, *session.dirty, *session.deleted)):
+        forget_trust()
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_trust_after_rollback(_session: Session, _previous_transaction) -> None:
+    # A rolled-back transaction may have flushed source changes that the cache saw.
+    forget_trust()
