@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from mdm import create_app, database, exports, keys, sources
 from mdm.bulk_ingest import ingest_files
@@ -206,7 +207,8 @@ def demo_command(host: str, port: int, no_serve: bool, seed: int) -> None:
     report = demo.load(current_app, seed=seed)
     demo.print_report(report, host, port, echo=click.echo)
     if not no_serve:
-        current_app.run(host=host, port=port, use_reloader=False)
+        # Flask ignores app.run() inside its own CLI; serve with Werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
 from mdm.match_cli import rematch_command  # noqa: E402
