@@ -1,9 +1,10 @@
 """The matcher's side of the store: match views, blocking keys and candidates, scored pairs.
 
 Each matched record's view is stored (`mdm.match_views`) beside its blocking keys in
-`match_keys`; candidates are found by index lookups on those keys and read back as stored. Pairs are scored one by one
-(`matching.classify.score`) when there are few and vectorised (`matching.batch`) when there are
-many: both read the same model, so they decide alike.
+`match_keys`; candidates are found by index lookups on those keys and read back as stored.
+Pairs are compared one by one when there are few and vectorised (`matching.batch`) when there
+are many, then classified together (`matching.classify.explain_codes`): both read the same
+model, so they decide alike.
 """
 
 from __future__ import annotations
@@ -24,18 +25,17 @@ from matching.batch import build_table, compare_rows
 from matching.block import blocking_keys
 from matching.classify import (
     OUTCOMES,
-    Explanation,
-    FieldWeight,
     MatchResult,
     classify_codes,
-    probability,
-    rule_holds,
+    explain_codes,
+    level_codes,
     score,
 )
 from matching.compare import compare_customers, compare_products
 from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
 from mdm import match_views
+from mdm.errors import NotFoundError
 from mdm.models import MatchKey, MatchModelVersion, Source, SourceRecord
 
 # Below this many pairs the numpy set-up costs more than scoring pair by pair.
@@ -71,6 +71,18 @@ def current_model(session: Session, entity_type: str) -> MatchModel:
             table.c.entity_type == entity_type, table.c.version == active)).scalar_one()
         cached = _loaded_models[entity_type] = (active, model_from_dict(stored))
     return cached[1]
+
+
+def model_of_version(session: Session, entity_type: str, version: str) -> MatchModel:
+    """The stored (or shipped) model `version` of `entity_type`; NotFoundError if unknown."""
+    if version == shipped_model(entity_type).version:
+        return shipped_model(entity_type)
+    table = MatchModelVersion.__table__
+    stored = session.execute(select(table.c.model).where(
+        table.c.entity_type == entity_type, table.c.version == version)).scalar()
+    if stored is None:
+        raise NotFoundError(f"no {entity_type} match model of version {version!r}")
+    return model_from_dict(stored)
 
 
 def standardise(entity_type: str, record_id: uuid.UUID, source: str,
@@ -198,13 +210,12 @@ def score_pairs(entity_type: str, pairs: list[PairToScore], model: MatchModel,
                 explained: dict[frozenset[str], MatchResult] | None = None) -> list[Link]:
     """A scored link per pair, vectorised when there are many pairs.
 
-    Pairs scored one by one leave their full result in `explained` (keyed by the pair's record
-    ids), so an explanation asked for later costs nothing.
+    Few pairs are explained in full at once and leave their results in `explained` (keyed by
+    the pair's record ids), so an explanation asked for later costs nothing.
     """
     if len(pairs) < BATCH_MIN_PAIRS:
         links = []
-        for pair in pairs:
-            result = explain(entity_type, pair, model)
+        for pair, result in zip(pairs, explain_pairs(entity_type, pairs, model), strict=True):
             if explained is not None:
                 explained[frozenset((pair.left.record_id, pair.right.record_id))] = result
             links.append(_link(pair, result))
@@ -216,34 +227,31 @@ def score_pairs(entity_type: str, pairs: list[PairToScore], model: MatchModel,
                 pairs, scores.match_weight, scores.outcome, scores.hard_conflict, strict=True)]
 
 
+def _level_codes_pair_by_pair(entity_type: str, pairs: list[PairToScore],
+                              model: MatchModel) -> np.ndarray:
+    """Level codes, shape (pairs, fields), comparing pair by pair (no table to build)."""
+    compare = compare_customers if entity_type == "customer" else compare_products
+    rows = [level_codes(compare(pair.left, pair.right, blocking_keys=pair.blocking_keys), model)
+            for pair in pairs]
+    return np.array(rows, dtype=np.int64).reshape(-1, len(model.fields))
+
+
 def explain_pairs(entity_type: str, pairs: list[PairToScore],
                   model: MatchModel) -> list[MatchResult]:
-    """`explain` for many pairs at once: the same results, built from one vectorised scoring."""
+    """`explain` for many pairs at once: the same results, from one scoring of all rows.
+
+    The rules are evaluated once for all pairs, not once per pair: numpy's per-call cost made
+    a single record with five candidates take tens of milliseconds.
+    """
     if len(pairs) < BATCH_MIN_PAIRS:
-        return [explain(entity_type, pair, model) for pair in pairs]
-    codes = level_codes_of(entity_type, pairs)
-    scores = classify_codes(codes, model)
-    table = model.weight_table()
-    conflicts = [(rule, rule_holds(codes, model, rule)) for rule in model.conflict_rules]
-    results = []
-    for row, pair in enumerate(pairs):
-        fields = tuple(
-            FieldWeight(f.name, None if code < 0 else f.labels[code], float(table[i, code]))
-            for i, (f, code) in enumerate(zip(model.fields, codes[row], strict=True)))
-        weight = float(scores.match_weight[row])
-        explanation = Explanation(
-            entity_type=entity_type, record_ids=(pair.left.record_id, pair.right.record_id),
-            blocking_keys=tuple(sorted(pair.blocking_keys)), fields=fields,
-            prior_weight=model.prior_weight, match_weight=weight,
-            outcome=OUTCOMES[scores.outcome[row]], hard_match=bool(scores.hard_match[row]),
-            hard_conflicts=tuple(name for rule, holds in conflicts if holds[row]
-                                 for name, _ in rule),
-            has_identifier=bool(scores.has_identifier[row]), model_version=model.version,
-            auto_link_threshold=model.thresholds.auto_link,
-            review_threshold=model.thresholds.review)
-        results.append(MatchResult(weight, float(probability(weight)), explanation.outcome,
-                                   explanation))
-    return results
+        codes = _level_codes_pair_by_pair(entity_type, pairs, model)
+    else:
+        codes = level_codes_of(entity_type, pairs)
+    return explain_codes(codes, model,
+                         [(pair.left.record_id, pair.right.record_id) for pair in pairs],
+                         [pair.blocking_keys for pair in pairs])
+
+
 def _link(pair: PairToScore, result: MatchResult) -> Link:
     return Link(pair.left.record_id, pair.right.record_id, result.match_weight, result.outcome,
                 bool(result.explanation.hard_conflicts))

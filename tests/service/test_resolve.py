@@ -31,6 +31,9 @@ __all__ = ["pos_store", "web_shop"]
 PYOTR = make_customer(source_key="pyotr-pos", first_name="Пётр", last_name="Сидоров",
                       middle_name="Ильич", email="p.sidorov@example.ru",
                       phone="+7 916 000-11-22", loyalty_card="7700999888")
+# Юлия again at the till, with another e-mail and phone and no birth date: likely her, unproven.
+YULIA_ELSEWHERE = make_customer(source_key="yulia-pos", email="yulia.i@mail.ru",
+                                phone="+7 916 000-11-22", loyalty_card=None, birth_date=None)
 
 
 def test_an_auto_link_stores_levels_weights_model_version_and_thresholds(
@@ -49,10 +52,18 @@ def test_an_auto_link_stores_levels_weights_model_version_and_thresholds(
     assert count(session, GoldenRecord) == 1
 
 
-def test_a_household_member_becomes_a_review_task_not_a_merge(
+def test_a_household_member_keeps_a_golden_record_of_his_own(
         session, web_shop, pos_store, clock):
     push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
     push(session, pos_store, [PYOTR], clock)
+    assert count(session, GoldenRecord) == 2
+    assert count(session, MatchDecision) == 0
+
+
+def test_a_likely_duplicate_without_a_shared_identifier_becomes_a_review_task(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
+    push(session, pos_store, [YULIA_ELSEWHERE], clock)
     assert count(session, GoldenRecord) == 2
     task = session.scalar(select(ReviewTask))
     assert task.status == "open" and 0 < task.priority <= 1
@@ -63,9 +74,9 @@ def test_a_household_member_becomes_a_review_task_not_a_merge(
 
 def test_pushing_a_pair_again_opens_no_second_review_task(session, web_shop, pos_store, clock):
     push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
-    push(session, pos_store, [PYOTR], clock)
-    push(session, pos_store, [{**PYOTR, "updated_at": "2026-11-02T10:00:00+03:00",
-                               "loyalty_card": "7700999889"}], clock)
+    push(session, pos_store, [YULIA_ELSEWHERE], clock)
+    push(session, pos_store, [{**YULIA_ELSEWHERE, "updated_at": "2026-11-02T10:00:00+03:00",
+                               "phone": "+7 916 000-11-23"}], clock)
     assert count(session, ReviewTask) == 1
     assert count(session, GoldenRecord) == 2
 
