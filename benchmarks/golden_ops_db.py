@@ -78,7 +78,7 @@ def load_background(session, source_id: int, stored: int, chunk: int = 100_000) 
         bounds = {"first": first, "last": min(stored, first + chunk) - 1,
                   "source_id": source_id, "t0": T0}
         for statement in BACKGROUND_SQL:
-            session.execute(text(statement.format(series=SERIES)), bounds)
+            session.execute(text(statement.replace("{series}", SERIES)), bounds)
         session.commit()
 
 

@@ -50,12 +50,15 @@ from mdm.models import (
 )
 from mdm.store import erasure as erasure_store
 from mdm.store import golden_state as store
+from mdm.store import not_a_match as not_a_match_store
+from mdm.store.audit import audit, decision_rows, record_decision
 from mdm.store.history import golden_as_of, golden_diff, golden_history
 
 __all__ = [
-    "decide_review_task", "erase_golden", "golden_as_of", "golden_diff", "golden_history",
-    "mark_not_a_match", "merge_golden", "pin_attribute", "readmit_source_key",
-    "resolve_golden_id", "unmerge_records", "unpin_attribute",
+    "audit", "decide_review_task", "erase_golden", "golden_as_of", "golden_diff",
+    "golden_history", "mark_golden_not_a_match", "mark_not_a_match", "merge_golden",
+    "pin_attribute", "readmit_source_key", "resolve_golden_id", "unmerge_records",
+    "unpin_attribute",
 ]
 
 REVIEW_DECISIONS = {"merge": "merged", "not_a_match": "not_a_match", "skip": "skipped"}
@@ -81,45 +84,6 @@ def shell_errors(service: Callable) -> Callable:
             raise ConflictError(str(error)) from error
 
     return wrapper
-
-
-def summary(record: GoldenRecord) -> dict[str, Any]:
-    """Return the audit form of a golden record: ids, version and status, never values."""
-    return {"version": record.version, "status": record.status,
-            "member_ids": sorted(record.member_ids),
-            "pinned": sorted(pin.attribute for pin in record.pins),
-            "merged_into": record.merged_into}
-
-
-def audit(session: Session, action: str, target_id: str, *, actor: str, reason: str,
-          before: Iterable[GoldenRecord], after: Iterable[GoldenRecord],
-          now: dt.datetime) -> None:
-    """Add the audit row of an operation: who, when, why, and the records before and after."""
-    session.add(AuditEntry(
-        occurred_at=now, actor=actor, action=action, target_type="golden_record",
-        target_id=str(target_id), reason=reason,
-        before={r.golden_id: summary(r) for r in before},
-        after={r.golden_id: summary(r) for r in after}))
-
-
-def _decision_rows(kind: str, entity_type: str, *, actor: str, reason: str, now: dt.datetime,
-                   pairs: Iterable[tuple[tuple, tuple]]) -> list[dict[str, Any]]:
-    """Return match-decision rows, one per ((left, right) records, (left, right) goldens)."""
-    return [{"id": uuid.uuid4(), "entity_type": entity_type, "kind": kind,
-             "left_record_id": records[0], "right_record_id": records[1],
-             "left_golden_id": goldens[0], "right_golden_id": goldens[1], "match_weight": None,
-             "match_probability": None, "explanation": {}, "model_version": None,
-             "actor": actor, "reason": reason, "created_at": now}
-            for records, goldens in pairs]
-
-
-def _decision(session: Session, kind: str, entity_type: str, *, actor: str, reason: str,
-              now: dt.datetime, records: tuple = (None, None),
-              goldens: tuple = (None, None)) -> uuid.UUID:
-    row = _decision_rows(kind, entity_type, actor=actor, reason=reason, now=now,
-                         pairs=[(records, goldens)])[0]
-    session.execute(insert(MatchDecision.__table__), [row])
-    return row["id"]
 
 
 def _states(session: Session, golden_ids: Iterable[uuid.UUID]) -> list[GoldenState]:
@@ -152,8 +116,8 @@ def merge_golden(session: Session, survivor_id: uuid.UUID, absorbed_id: uuid.UUI
                         expected_versions=expected)
     golden.save_merge(session, result, a, b, now=now)
     survivor, gone = uuid.UUID(result.state.golden_id), uuid.UUID(result.absorbed.golden_id)
-    _decision(session, "steward_merge", a.record.entity_type, actor=actor, reason=reason,
-              now=now, goldens=(survivor, gone))
+    record_decision(session, "steward_merge", a.record.entity_type, actor=actor,
+                    reason=reason, now=now, goldens=(survivor, gone))
     audit(session, "golden.merge", survivor, actor=actor, reason=reason,
           before=[a.record, b.record], after=[result.state.record, result.absorbed], now=now)
     session.flush()
@@ -192,7 +156,7 @@ def _unmerge(session: Session, state: GoldenState, record_ids: frozenset[str], *
         config=golden.survivorship_config(session), actor=actor, reason=reason, now=now,
         expected_version=expected_version)
     _save_unmerge(session, result, state, former_goldens, now=now)
-    session.execute(insert(MatchDecision.__table__), _decision_rows(
+    session.execute(insert(MatchDecision.__table__), decision_rows(
         "unmerge", state.record.entity_type, actor=actor, reason=reason, now=now,
         pairs=[((uuid.UUID(record_id), None), (uuid.UUID(state.golden_id), None))
                for record_id in sorted(record_ids)]))
@@ -244,9 +208,9 @@ def mark_not_a_match(session: Session, left_record_id: uuid.UUID, right_record_i
                        ).first() is not None:
         return []
     goldens = store.golden_ids_of_records(session, [left.id, right.id])
-    decision_id = _decision(session, "not_a_match", left.entity_type, actor=actor,
-                            reason=reason, now=now, records=(left.id, right.id),
-                            goldens=(goldens.get(left.id), goldens.get(right.id)))
+    decision_id = record_decision(session, "not_a_match", left.entity_type, actor=actor,
+                                  reason=reason, now=now, records=(left.id, right.id),
+                                  goldens=(goldens.get(left.id), goldens.get(right.id)))
     session.add(NotAMatchPair(entity_type=left.entity_type, left_record_id=uuid.UUID(pair[0]),
                               right_record_id=uuid.UUID(pair[1]), decision_id=decision_id,
                               created_at=now))
@@ -258,6 +222,37 @@ def mark_not_a_match(session: Session, left_record_id: uuid.UUID, right_record_i
         split = [uuid.UUID(part.golden_id) for part in result.split_off]
     session.flush()
     return split
+
+
+@shell_errors
+def mark_golden_not_a_match(session: Session, left_golden_id: uuid.UUID,
+                            right_golden_id: uuid.UUID, *, actor: str, reason: str = "",
+                            now: dt.datetime) -> int:
+    """Record that two golden records never belong together; returns the new record pairs.
+
+    A golden record stands for all its members, so every cross pair of their source records
+    becomes a not-a-match pair that every later matching run honours; pairs stored already
+    are not counted. ConflictError for one record, a merged-away or erased one, or two
+    entity types.
+    """
+    if store.as_uuid(left_golden_id) == store.as_uuid(right_golden_id):
+        raise ConflictError("a golden record is always a match with itself")
+    left, right = _states(session, [left_golden_id, right_golden_id])
+    for state in (left, right):
+        core.check_active(state)
+    if left.record.entity_type != right.record.entity_type:
+        raise ConflictError("not-a-match needs two golden records of one entity type")
+    constraint = core.not_a_match(left, right, actor=actor, reason=reason, now=now)
+    goldens = (uuid.UUID(left.golden_id), uuid.UUID(right.golden_id))
+    decision_id = record_decision(session, "not_a_match", left.record.entity_type,
+                                  actor=actor, reason=reason, now=now, goldens=goldens)
+    added = not_a_match_store.add_pairs(session, constraint.pairs,
+                                        entity_type=left.record.entity_type,
+                                        decision_id=decision_id, now=now)
+    audit(session, "golden.not_a_match", left.golden_id, actor=actor, reason=reason,
+          before=[left.record, right.record], after=[left.record, right.record], now=now)
+    session.flush()
+    return added
 
 
 @shell_errors

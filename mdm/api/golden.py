@@ -17,7 +17,7 @@ from mdm.api.auth import current_principal
 from mdm.errors import PreconditionRequiredError, StaleVersionError
 from mdm.extensions import db
 from mdm.models import utcnow
-from mdm.store.golden_reads import golden_id_for_source_key, golden_or_404
+from mdm.store.golden_reads import check_not_erased, golden_id_for_source_key, golden_or_404
 
 blp = Blueprint("golden", __name__, description="Golden records and steward operations.")
 
@@ -45,10 +45,10 @@ def golden_response(golden_id: uuid.UUID | str, status: int = 200):
     return record.to_dict(), status, {"ETag": f'"{record.version}"'}
 
 
-def redirect_to_survivor(golden_id: str) -> Response:
+def redirect_to_survivor(golden_id: str, **query: str) -> Response:
     """Return 308 to the survivor of a merged-away id, with `merged_into` in the body."""
     survivor = str(stewardship.resolve_golden_id(db.session, golden_id))
-    location = url_for("golden.read_golden", golden_id=survivor)
+    location = url_for("golden.read_golden", golden_id=survivor, **query)
     body = {"golden_id": golden_id, "status": "merged", "merged_into": survivor}
     return Response(json.dumps(body), status=308, mimetype="application/json",
                     headers={"Location": location})
@@ -58,14 +58,17 @@ def redirect_to_survivor(golden_id: str) -> Response:
 @blp.arguments(schemas.GoldenReadArgs, location="query")
 @blp.response(200, schemas.GoldenRecordSchema)
 @blp.alt_response(308, description="Merged away: `merged_into` names the survivor.")
+@blp.alt_response(410, description="Erased: the problem's `tombstone` holds ids and time.")
 def read_golden(args, golden_id: str):
     """Read a golden record with lineage; `as_of` reads the version in force at that time."""
     current_principal("read")
+    record = golden_or_404(db.session, golden_id)
+    check_not_erased(db.session, record)
+    if record.status == "merged":
+        query = {"as_of": request.args["as_of"]} if "as_of" in args else {}
+        return redirect_to_survivor(record.golden_id, **query)
     if "as_of" in args:
         return stewardship.golden_as_of(db.session, golden_id, args["as_of"])
-    record = golden_or_404(db.session, golden_id)
-    if record.status == "merged":
-        return redirect_to_survivor(record.golden_id)
     return golden_response(record.golden_id)
 
 
@@ -114,6 +117,18 @@ def merge(args, golden_id: str):
     return body, 200, {"ETag": f'"{body["version"]}"'}
 
 
+@blp.post("/golden/<string:golden_id>/not-a-match")
+@blp.arguments(schemas.GoldenNotAMatchArgs)
+@blp.response(201, schemas.GoldenNotAMatchResultSchema)
+def not_a_match(args, golden_id: str):
+    """This golden record and another never belong together: every cross pair of records."""
+    added = stewardship.mark_golden_not_a_match(db.session, golden_id, args["other_id"],
+                                                actor=actor(), reason=args["reason"],
+                                                now=utcnow())
+    db.session.commit()
+    return {"golden_ids": [golden_id, str(args["other_id"])], "pairs_added": added}
+
+
 @blp.post("/golden/<string:golden_id>/unmerge")
 @blp.arguments(schemas.UnmergeArgs)
 @blp.response(200, schemas.UnmergeResultSchema)
@@ -160,3 +175,13 @@ def erase(args, golden_id: str):
                              expected_version=version, now=utcnow())
     db.session.commit()
     return {"golden_id": golden_id, "status": "erased"}
+
+
+@blp.post("/sources/<string:source>/<string:entity_type>/<string:source_key>/readmit")
+@blp.arguments(schemas.ReadmitArgs)
+@blp.response(204)
+def readmit(args, source: str, entity_type: str, source_key: str):
+    """Accept pushes of an erased source key again (404 when it is not refused)."""
+    stewardship.readmit_source_key(db.session, source, entity_type, source_key, actor=actor(),
+                                   reason=args["reason"], now=utcnow())
+    db.session.commit()

@@ -125,6 +125,21 @@ class NotAMatchArgs(Schema):
     reason = REASON
 
 
+class GoldenNotAMatchArgs(Schema):
+    other_id = fields.UUID(required=True)
+    reason = REASON
+
+
+class GoldenNotAMatchResultSchema(Schema):
+    golden_ids = fields.List(fields.String())
+    pairs_added = fields.Integer(metadata={
+        "description": "Record pairs stored now (pairs decided before are not counted)."})
+
+
+class ReadmitArgs(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
 class NotAMatchResultSchema(Schema):
     split_off = fields.List(fields.String())
 

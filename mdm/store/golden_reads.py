@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from golden_records.types import GoldenRecord
-from mdm.errors import NotFoundError
+from mdm.errors import MdmError, NotFoundError
+from mdm.models import ErasureTombstone, MatchDecision, ReviewTask, Source, SourceRecord, Xref
 from mdm.models import GoldenRecord as GoldenRow
-from mdm.models import MatchDecision, ReviewTask, Source, SourceRecord, Xref
 from mdm.store.golden_state import as_uuid, record_from_row
 
 
@@ -20,6 +21,30 @@ def golden_or_404(session: Session, golden_id: str | uuid.UUID) -> GoldenRecord:
     if row is None:
         raise NotFoundError(f"no golden record {golden_id}")
     return record_from_row(row)
+
+
+class ErasedError(MdmError):
+    """The golden record was erased; `tombstone` (ids and time, no personal data) says when."""
+
+    status = 410
+    title = "Gone"
+
+
+def tombstone(session: Session, golden_id: str | uuid.UUID) -> dict[str, Any] | None:
+    """Return the tombstone of an erased golden record (ids and time only), or None."""
+    row = session.get(ErasureTombstone, as_uuid(golden_id))
+    if row is None:
+        return None
+    return {"golden_id": str(row.golden_id), "entity_type": row.entity_type,
+            "erased_at": row.erased_at.isoformat(), "absorbed_ids": sorted(row.absorbed_ids),
+            "record_ids": sorted(row.record_ids)}
+
+
+def check_not_erased(session: Session, record: GoldenRecord) -> None:
+    """Raise ErasedError, with the tombstone, when `record` was erased."""
+    if record.status == "erased":
+        raise ErasedError(f"golden record {record.golden_id} was erased",
+                          tombstone=tombstone(session, record.golden_id))
 
 
 def golden_id_for_source_key(session: Session, source: str, entity_type: str,

@@ -221,13 +221,88 @@ def test_erase_removes_the_customer_and_refuses_the_key_on_push(client, keyring,
     response = client.post(f"/api/v1/golden/{golden_id}/erase", headers=admin(keyring, 1),
                            json={"reason": "GDPR request 17"})
     assert response.get_json() == {"golden_id": golden_id, "status": "erased"}
-    erased = client.get(f"/api/v1/golden/{golden_id}", headers=auth(keyring["read"])).get_json()
-    assert erased["status"] == "erased" and erased["attributes"] == {}
     again = client.post("/api/v1/sources/web_shop/customer",
                         json=[make_customer(source_key="yulia-web")],
                         headers=auth(keyring["web_shop"])).get_json()
     assert again["results"][0]["outcome"] == "rejected"
     assert "source_key" in again["results"][0]["errors"]
+
+
+def erase_yulia(client, keyring, golden_id: str) -> None:
+    response = client.post(f"/api/v1/golden/{golden_id}/erase", headers=admin(keyring, 1),
+                           json={"reason": "GDPR request 17"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query", [{}, {"as_of": "2030-01-01T00:00:00+00:00"}])
+def test_an_erased_golden_record_is_410_gone_with_its_tombstone_and_no_personal_data(
+        client, app, keyring, yulia_and_pyotr, query):
+    golden_id = yulia_and_pyotr[0]
+    yulia_record = record_id(app, "yulia-web")
+    erase_yulia(client, keyring, golden_id)
+    response = client.get(f"/api/v1/golden/{golden_id}", query_string=query,
+                          headers=auth(keyring["read"]))
+    body = assert_problem(response, 410)
+    assert body["tombstone"]["golden_id"] == golden_id
+    assert body["tombstone"]["record_ids"] == [yulia_record]
+    assert body["tombstone"]["erased_at"].startswith("20")
+    text = response.get_data(as_text=True)
+    assert "Иванова" not in text and "yulia" not in text.lower()
+
+
+def test_a_readmitted_source_key_is_accepted_on_push_again(client, keyring, yulia_and_pyotr):
+    erase_yulia(client, keyring, yulia_and_pyotr[0])
+    url = "/api/v1/sources/web_shop/customer/yulia-web/readmit"
+    response = client.post(url, headers=admin(keyring), json={"reason": "she signed up again"})
+    assert response.status_code == 204, response.get_data(as_text=True)
+    again = client.post("/api/v1/sources/web_shop/customer",
+                        json=[make_customer(source_key="yulia-web")],
+                        headers=auth(keyring["web_shop"])).get_json()
+    assert again["results"][0]["outcome"] == "created"
+    assert_problem(client.post(url, headers=admin(keyring), json={"reason": "twice"}), 404)
+
+
+def test_readmitting_needs_the_admin_scope_and_a_reason(client, keyring, yulia_and_pyotr):
+    erase_yulia(client, keyring, yulia_and_pyotr[0])
+    url = "/api/v1/sources/web_shop/customer/yulia-web/readmit"
+    assert_problem(client.post(url, headers=auth(keyring["read"]), json={"reason": "x"}), 403)
+    assert_problem(client.post(url, headers=admin(keyring), json={}), 422)
+
+
+def test_as_of_on_a_merged_away_id_redirects_to_the_survivor_keeping_as_of(
+        client, keyring, yulia_and_pyotr):
+    yulia, pyotr = yulia_and_pyotr
+    client.post(f"/api/v1/golden/{pyotr}/merge", headers=admin(keyring, 1),
+                json={"other_id": yulia, "other_version": 1})
+    when = "2030-01-01T00:00:00+00:00"
+    moved = client.get(f"/api/v1/golden/{pyotr}", query_string={"as_of": when},
+                       headers=auth(keyring["read"]))
+    assert moved.status_code == 308
+    assert moved.get_json()["merged_into"] == yulia
+    assert f"/api/v1/golden/{yulia}?as_of=2030-01-01" in moved.headers["Location"]
+
+
+def test_not_a_match_between_golden_records_stops_their_merge(client, keyring, yulia_and_pyotr):
+    yulia, pyotr = yulia_and_pyotr
+    url = f"/api/v1/golden/{yulia}/not-a-match"
+    body = {"other_id": pyotr, "reason": "namesakes"}
+    first = client.post(url, headers=admin(keyring), json=body)
+    assert first.status_code == 201, first.get_data(as_text=True)
+    assert first.get_json() == {"golden_ids": [yulia, pyotr], "pairs_added": 1}
+    assert client.post(url, headers=admin(keyring), json=body).get_json()["pairs_added"] == 0
+    assert_problem(client.post(f"/api/v1/golden/{pyotr}/merge", headers=admin(keyring, 1),
+                               json={"other_id": yulia, "other_version": 1}), 409)
+
+
+def test_golden_not_a_match_needs_admin_two_records_and_known_ids(client, keyring,
+                                                                  yulia_and_pyotr):
+    yulia, pyotr = yulia_and_pyotr
+    url = f"/api/v1/golden/{yulia}/not-a-match"
+    assert_problem(client.post(url, headers=auth(keyring["read"]), json={"other_id": pyotr}),
+                   403)
+    assert_problem(client.post(url, headers=admin(keyring), json={"other_id": yulia}), 409)
+    assert_problem(client.post(url, headers=admin(keyring), json={"other_id": str(uuid.uuid4())}),
+                   404)
 
 
 def test_erasing_a_product_is_a_conflict(client, keyring):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from mdm import ingest, sources, stewardship
 from mdm.errors import ConflictError, NotFoundError, StaleVersionError, UnprocessableError
 from mdm.models import AuditEntry, Event, GoldenRecord, ReviewTask, SourceRecord, Xref
+from mdm.store import golden_state as store
 from tests.factories import make_customer
 
 STEWARD = "steward:anna"
@@ -252,3 +253,49 @@ def test_an_unknown_golden_id_is_not_found(session, channels, clock):
     with pytest.raises(NotFoundError):
         stewardship.pin_attribute(session, uuid.uuid4(), "first_name", "Юлия", actor=STEWARD,
                                   now=clock())
+
+
+def test_not_a_match_between_golden_records_stores_every_cross_pair_of_records(
+        session, channels, clock):
+    yulias = push(session, channels["web_shop"], [yulia(), yulia(source_key="yulia-app")], clock)
+    pyotr_id = push(session, channels["pos_store"], [pyotr()], clock)["pyotr-pos"]
+    added = stewardship.mark_golden_not_a_match(session, yulias["yulia-web"], pyotr_id,
+                                                actor=STEWARD, reason="namesakes", now=clock())
+    session.commit()
+    assert added == 2
+    pairs = store.not_a_match_pairs(session, [record_id(session, "pyotr-pos")])
+    assert len(pairs) == 2
+    assert stewardship.mark_golden_not_a_match(session, pyotr_id, yulias["yulia-web"],
+                                               actor=STEWARD, now=clock()) == 0
+    audit = session.scalar(select(AuditEntry).where(AuditEntry.action == "golden.not_a_match"))
+    assert audit.actor == STEWARD and audit.reason == "namesakes"
+    with pytest.raises(ConflictError):
+        stewardship.merge_golden(session, yulias["yulia-web"], pyotr_id, actor=STEWARD,
+                                 now=clock())
+
+
+def test_ingestion_never_links_golden_records_marked_not_a_match_again(session, channels,
+                                                                       clock):
+    push(session, channels["web_shop"], [yulia(), yulia(source_key="yulia-app")], clock)
+    split = stewardship.unmerge_records(session, golden_of(session, "yulia-web"),
+                                        [record_id(session, "yulia-app")], actor=STEWARD,
+                                        now=clock())
+    stewardship.mark_golden_not_a_match(session, golden_of(session, "yulia-web"), split[0],
+                                        actor=STEWARD, now=clock())
+    session.commit()
+    clock.advance(hours=1)
+    # A third Юлия Иванова matching both would otherwise bridge the two golden records.
+    push(session, channels["pos_store"], [yulia(source_key="yulia-pos")], clock)
+    assert golden_of(session, "yulia-web") != golden_of(session, "yulia-app")
+
+
+def test_golden_not_a_match_refuses_one_record_or_a_merged_away_one(session, two_goldens, clock):
+    older, newer = two_goldens
+    with pytest.raises(ConflictError):
+        stewardship.mark_golden_not_a_match(session, older, older, actor=STEWARD, now=clock())
+    stewardship.merge_golden(session, older, newer, actor=STEWARD, now=clock())
+    with pytest.raises(ConflictError):
+        stewardship.mark_golden_not_a_match(session, older, newer, actor=STEWARD, now=clock())
+    with pytest.raises(NotFoundError):
+        stewardship.mark_golden_not_a_match(session, older, uuid.uuid4(), actor=STEWARD,
+                                            now=clock())
