@@ -211,8 +211,9 @@ def demo_command(host: str, port: int, no_serve: bool, seed: int) -> None:
         run_simple(host, port, current_app._get_current_object(), threaded=True)
 
 
-from mdm.match_cli import rematch_command  # noqa: E402
+from mdm.match_cli import rematch_command, train_command  # noqa: E402
 from mdm.users_cli import users_group  # noqa: E402  (defined apart to keep this module short)
 
 cli.add_command(users_group)
 cli.add_command(rematch_command)
+cli.add_command(train_command)

@@ -1,71 +1,280 @@
-"""Re-match stored records with the current model and report what would change.
+"""Re-match stored records with a model: report what would change, or apply exactly that.
 
 The batch path over every stored record of one type: standardise, block, score
 (`matching.batch`), then cluster in arrival order with the same placement rule as ingestion
 (`golden_records.cluster.cluster_records`, steward not-a-match pairs honoured). The new
 partition is compared with the xref: golden records that would merge, golden records that
-would split, and review tasks that would appear.
+would split, and review tasks that would appear. Steward decisions bound it: a golden record
+a steward merged or unmerged is never split, and two of them are never merged by the matcher.
+`apply_rematch` makes exactly the reported changes, through the golden and stewardship
+services, audited and with their events.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from golden_records.cluster import Link, cluster_records
-from matching.batch import build_table, match_table
+from golden_records.cluster import Clustering, Link, cluster_records
+from matching.batch import Table, build_table, match_table
 from matching.classify import OUTCOMES
-from mdm import matcher
-from mdm.models import SourceRecord, Xref
+from matching.model import MatchModel
+from mdm import golden, match_models, matcher, resolve, stewardship
+from mdm.models import AuditEntry, MatchDecision, ReviewTask, SourceRecord, Xref
 from mdm.store import golden_state as store
+
+STEWARD_KINDS = ("steward_merge", "unmerge")
 
 
 @dataclass(frozen=True)
 class RematchReport:
-    """What a re-match would do: golden id groups that merge, golden ids that split, tasks."""
+    """What a re-match does: golden id groups that merge, golden ids that split, new tasks."""
 
     entity_type: str
+    model_version: str
     records: int
     merges: tuple[tuple[str, ...], ...]
     splits: tuple[str, ...]
     review_tasks: tuple[tuple[str, str], ...]
+    applied: bool = False
 
 
-def rematch_report(session: Session, entity_type: str) -> RematchReport:
-    """Returns what re-matching every stored `entity_type` record would change; writes nothing."""
+@dataclass(frozen=True)
+class StoredTable:
+    """Every stored record of one entity type, in arrival order, as match views and a Table."""
+
+    record_ids: tuple[str, ...]
+    views: dict[str, Any]
+    table: Table
+
+
+@dataclass
+class RematchPlan:
+    """The new partition beside the current one, and the steward decisions that bound it."""
+
+    entity_type: str
+    model: MatchModel
+    stored: StoredTable
+    links: dict[frozenset[str], Link]
+    clustering: Clustering
+    golden_of: dict[str, str]
+    not_a_match: set[tuple[str, str]]
+    steward_goldens: set[str]
+
+    def cluster_of(self) -> dict[str, str]:
+        """Record id → the id of its new cluster."""
+        return {m: c for c, members in self.clustering.clusters.items() for m in members}
+
+
+def load_stored_table(session: Session, entity_type: str) -> StoredTable:
+    """Returns every stored record of `entity_type` standardised, oldest first."""
     records = SourceRecord.__table__
     ids = list(session.scalars(select(records.c.id).where(records.c.entity_type == entity_type)
                                .order_by(records.c.received_at, records.c.id)))
     views = matcher.load_views(session, entity_type, ids)
-    model = matcher.current_model(session, entity_type)
     table = build_table(entity_type, (views[record_id] for record_id in ids))
-    matches, _ = match_table(table, model)
+    return StoredTable(tuple(str(r) for r in ids),
+                       {str(r): view for r, view in views.items()}, table)
+
+
+def plan_rematch(session: Session, entity_type: str, model: MatchModel) -> RematchPlan:
+    """Returns the clustering `model` makes of the stored records, beside the xref; no writes."""
+    stored = load_stored_table(session, entity_type)
+    matches, _ = match_table(stored.table, model)
+    table = stored.table
     links = [Link(a, b, float(w), o, bool(c)) for a, b, w, o, c in zip(
         table.record_ids[matches.left], table.record_ids[matches.right],
         matches.scores.match_weight, (OUTCOMES[i] for i in matches.scores.outcome),
         matches.scores.hard_conflict, strict=True)]
-    record_ids = [str(record_id) for record_id in ids]
-    clustering = cluster_records(record_ids, links, store.not_a_match_pairs(session, record_ids),
-                                 model.thresholds)
-    golden_of = {str(r): str(g) for r, g in session.execute(
-        select(Xref.source_record_id, Xref.golden_id))}
-    return RematchReport(entity_type, len(ids), *_changes(clustering.clusters, golden_of),
-                         tuple(t.record_ids for t in clustering.review_tasks))
+    not_a_match = store.not_a_match_pairs(session, stored.record_ids)
+    clustering = cluster_records(stored.record_ids, links, not_a_match, model.thresholds)
+    return RematchPlan(entity_type, model, stored,
+                       {frozenset((lk.record_a, lk.record_b)): lk for lk in links}, clustering,
+                       current_golden_of(session, entity_type), not_a_match,
+                       _steward_goldens(session, entity_type))
 
 
-def _changes(clusters: dict[str, tuple[str, ...]], golden_of: dict[str, str]
-             ) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-    """Groups of current golden ids one new cluster joins, and golden ids spread over clusters."""
-    clusters_of_golden: dict[str, set[str]] = defaultdict(set)
-    merges = []
-    for cluster_id, members in clusters.items():
-        goldens = sorted({golden_of[m] for m in members if m in golden_of})
-        if len(goldens) > 1:
-            merges.append(tuple(goldens))
-        for golden_id in goldens:
-            clusters_of_golden[golden_id].add(cluster_id)
-    splits = tuple(sorted(g for g, found in clusters_of_golden.items() if len(found) > 1))
-    return tuple(sorted(merges)), splits
+def current_golden_of(session: Session, entity_type: str) -> dict[str, str]:
+    """Record id → golden id, from the xref, for every record of `entity_type`."""
+    records, xref = SourceRecord.__table__, Xref.__table__
+    rows = session.execute(select(xref.c.source_record_id, xref.c.golden_id)
+                           .join(records, records.c.id == xref.c.source_record_id)
+                           .where(records.c.entity_type == entity_type))
+    return {str(record_id): str(golden_id) for record_id, golden_id in rows}
+
+
+def _steward_goldens(session: Session, entity_type: str) -> set[str]:
+    """Golden ids a steward merged or unmerged, with those holding records a steward moved."""
+    table = MatchDecision.__table__
+    rows = session.execute(select(table.c.left_golden_id, table.c.right_golden_id,
+                                  table.c.left_record_id).where(
+        table.c.entity_type == entity_type, table.c.kind.in_(STEWARD_KINDS),
+        table.c.actor != golden.MATCHER)).all()
+    named = {str(g) for row in rows for g in row[:2] if g is not None}
+    moved = [row[2] for row in rows if row[2] is not None]
+    named |= {str(g) for g in store.golden_ids_of_records(session, moved).values()}
+    # A steward's golden record may since have been absorbed: its survivor inherits the care.
+    return named | {str(stewardship.resolve_golden_id(session, uuid.UUID(g))) for g in named}
+
+
+def merge_groups(plan: RematchPlan, golden_of: dict[str, str]) -> tuple[tuple[str, ...], ...]:
+    """Groups of golden ids (by `golden_of`) that one new cluster joins and the rules allow."""
+    members_of: dict[str, set[str]] = defaultdict(set)
+    for record_id, golden_id in golden_of.items():
+        members_of[golden_id].add(record_id)
+    groups = set()
+    for members in plan.clustering.clusters.values():
+        goldens = tuple(sorted({golden_of[m] for m in members if m in golden_of}))
+        if len(goldens) > 1 and _may_merge(plan, goldens, members_of):
+            groups.add(goldens)
+    return tuple(sorted(groups))
+
+
+def _may_merge(plan: RematchPlan, goldens: tuple[str, ...],
+               members_of: dict[str, set[str]]) -> bool:
+    # Two golden records a steward shaped stay as the steward left them.
+    if len(plan.steward_goldens.intersection(goldens)) > 1:
+        return False
+    # Not-a-match outlives re-matching, even inside a golden record a steward kept whole.
+    together = set().union(*(members_of[g] for g in goldens))
+    return not any(a in together and b in together for a, b in plan.not_a_match)
+
+
+def split_parts(plan: RematchPlan) -> dict[str, list[tuple[str, ...]]]:
+    """Golden id → its members grouped by new cluster, largest first, for each split."""
+    cluster_of = plan.cluster_of()
+    parts: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for record_id, golden_id in plan.golden_of.items():
+        if record_id in cluster_of:
+            parts[golden_id][cluster_of[record_id]].append(record_id)
+    return {golden_id: sorted((tuple(sorted(m)) for m in by_cluster.values()),
+                              key=lambda m: (-len(m), m))
+            for golden_id, by_cluster in sorted(parts.items())
+            if len(by_cluster) > 1 and golden_id not in plan.steward_goldens}
+
+
+def new_review_pairs(session: Session, plan: RematchPlan) -> tuple[tuple[str, str], ...]:
+    """Record pairs the clustering leaves to a steward that no open task or decision covers."""
+    pairs = {tuple(sorted(t.record_ids)) for t in plan.clustering.review_tasks}
+    decided = {tuple(sorted(pair)) for pair in plan.not_a_match}
+    kept_whole = {(a, b) for a, b in pairs if plan.golden_of.get(a) == plan.golden_of.get(b)
+                  and plan.golden_of.get(a) in plan.steward_goldens}
+    # Ingestion's own check, so a pair never gets a second open task from either path.
+    open_pairs = resolve._open_review_pairs(session, {r for pair in pairs for r in pair})
+    return tuple(sorted(pair for pair in pairs - decided - kept_whole
+                        if frozenset(pair) not in open_pairs))
+
+
+def report_of(session: Session, plan: RematchPlan) -> RematchReport:
+    """Returns the changes `plan` makes: merges, splits and new review tasks."""
+    return RematchReport(plan.entity_type, plan.model.version, len(plan.stored.record_ids),
+                         merge_groups(plan, plan.golden_of), tuple(split_parts(plan)),
+                         new_review_pairs(session, plan))
+
+
+def model_for(session: Session, entity_type: str, version: str | None) -> MatchModel:
+    """Returns the model of `version` (NotFoundError if unknown), or the current one."""
+    if version is None:
+        return matcher.current_model(session, entity_type)
+    return match_models.model_of_version(session, entity_type, version)
+
+
+def rematch_report(session: Session, entity_type: str, *,
+                   model_version: str | None = None) -> RematchReport:
+    """Returns what re-matching every stored `entity_type` record would change; writes nothing."""
+    plan = plan_rematch(session, entity_type, model_for(session, entity_type, model_version))
+    return report_of(session, plan)
+
+
+def apply_rematch(session: Session, entity_type: str, *, actor: str, now: dt.datetime,
+                  model_version: str | None = None) -> RematchReport:
+    """Makes the changes `rematch_report` reports and returns that report; the caller commits.
+
+    Splits first (each golden record keeps its largest part), then merges of the golden
+    records each new cluster spans, then the new review tasks.
+    """
+    plan = plan_rematch(session, entity_type, model_for(session, entity_type, model_version))
+    report = report_of(session, plan)
+    reason = f"rematch with model {plan.model.version}"
+    for golden_id, parts in split_parts(plan).items():
+        for part in parts[1:]:
+            stewardship.unmerge_records(session, uuid.UUID(golden_id),
+                                        [uuid.UUID(r) for r in part], actor=golden.MATCHER,
+                                        reason=reason, now=now)
+    for group in merge_groups(plan, current_golden_of(session, entity_type)):
+        _merge(session, plan, group, reason=reason, now=now)
+    _add_review_tasks(session, plan, report.review_tasks, now)
+    session.add(AuditEntry(occurred_at=now, actor=actor, action="rematch.apply",
+                           target_type="entity_type", target_id=entity_type, reason=reason,
+                           before=None, after=_summary(report)))
+    session.flush()
+    return RematchReport(**{**report.__dict__, "applied": True})
+
+
+def _summary(report: RematchReport) -> dict[str, Any]:
+    return {"model_version": report.model_version, "records": report.records,
+            "merges": [list(g) for g in report.merges], "splits": list(report.splits),
+            "review_tasks": [list(p) for p in report.review_tasks]}
+
+
+def _merge(session: Session, plan: RematchPlan, group: tuple[str, ...], *, reason: str,
+           now: dt.datetime) -> None:
+    """Merge one group of golden records as the matcher does, with an auto_link decision."""
+    ids = {stewardship.resolve_golden_id(session, uuid.UUID(g)) for g in group}
+    targets, absorbed = golden.choose_survivors(session, {0: ids}, now=now)
+    before = golden.load_states(session, ids)
+    golden.absorb(session, absorbed, now=now)
+    after = store.load_records(session, ids)
+    for gone, survivor in sorted(absorbed.items(), key=lambda kv: str(kv[0])):
+        link = _strongest_link(plan, before[str(gone)].member_ids,
+                               before[str(survivor)].member_ids)
+        _record_auto_link(session, plan, link, (gone, survivor), now)
+    stewardship.audit(session, "golden.rematch_merge", targets[0], actor=golden.MATCHER,
+                      reason=reason, before=[s.record for s in before.values()],
+                      after=after.values(), now=now)
+
+
+def _strongest_link(plan: RematchPlan, left: frozenset[str], right: frozenset[str]) -> Link:
+    return max((plan.links[frozenset((a, b))] for a in left for b in right
+                if frozenset((a, b)) in plan.links), key=lambda link: link.match_weight)
+
+
+def _explained(plan: RematchPlan, pairs: list[tuple[str, str]]) -> list[Any]:
+    stored = plan.stored
+    row = {record_id: i for i, record_id in enumerate(stored.record_ids)}
+    to_score = [matcher.PairToScore(stored.views[a], stored.views[b], tuple(sorted(
+        stored.table.keys[row[a]] & stored.table.keys[row[b]]))) for a, b in pairs]
+    return matcher.explain_pairs(plan.entity_type, to_score, plan.model)
+
+
+def _record_auto_link(session: Session, plan: RematchPlan, link: Link,
+                      goldens: tuple[uuid.UUID, uuid.UUID], now: dt.datetime) -> None:
+    result = _explained(plan, [(link.record_a, link.record_b)])[0]
+    session.execute(insert(MatchDecision.__table__), [{
+        "id": uuid.uuid4(), "entity_type": plan.entity_type, "kind": "auto_link",
+        "left_record_id": uuid.UUID(link.record_a), "right_record_id": uuid.UUID(link.record_b),
+        "left_golden_id": goldens[0], "right_golden_id": goldens[1],
+        "match_weight": result.match_weight, "match_probability": result.match_probability,
+        "explanation": result.explanation.to_dict(), "model_version": plan.model.version,
+        "actor": golden.MATCHER, "reason": "rematch", "created_at": now}])
+
+
+def _add_review_tasks(session: Session, plan: RematchPlan, pairs: tuple[tuple[str, str], ...],
+                      now: dt.datetime) -> None:
+    reasons = {tuple(sorted(t.record_ids)): t.reason for t in plan.clustering.review_tasks}
+    rows = [{
+        "id": uuid.uuid4(), "entity_type": plan.entity_type,
+        "left_record_id": uuid.UUID(a), "right_record_id": uuid.UUID(b),
+        "match_weight": result.match_weight, "match_probability": result.match_probability,
+        "priority": resolve.review_priority(result.match_weight, plan.model),
+        "explanation": {**result.explanation.to_dict(), "reason": reasons[(a, b)]},
+        "status": "open", "created_at": now, "comment": "",
+    } for (a, b), result in zip(pairs, _explained(plan, list(pairs)), strict=True)]
+    if rows:
+        session.execute(insert(ReviewTask.__table__), rows)

@@ -6,9 +6,9 @@ from flask import Flask, send_from_directory
 from flask_smorest import Api
 from swagger_ui_bundle import swagger_ui_path
 
-from mdm.api import decisions, golden, problems, records, review_tasks
+from mdm.api import decisions, golden, matching, problems, records, review_tasks
 
-BLUEPRINTS = [records.blp, golden.blp, review_tasks.blp, decisions.blp]
+BLUEPRINTS = [records.blp, golden.blp, review_tasks.blp, decisions.blp, matching.blp]
 
 
 def init_app(app: Flask) -> None:

@@ -1,51 +1,165 @@
-"""`mdm rematch --dry-run`: what re-matching the stored records would change, nothing written."""
+"""`mdm rematch`: what re-matching the stored records changes, reported or applied."""
 
 from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from sqlalchemy import select
 
-from mdm import matcher, rematch
+from mdm import match_models, matcher, rematch, stewardship
 from mdm.cli import cli
-from mdm.models import GoldenRecord
+from mdm.errors import NotFoundError
+from mdm.models import AuditEntry, Event, GoldenRecord, MatchDecision, ReviewTask, Xref
 from tests.factories import make_customer
-from tests.service.test_ingest import count, pos_store, push, web_shop
+from tests.service.test_ingest import pos_store, push, web_shop
 from tests.service.test_resolve import PYOTR
 
 # Fixtures shared with the ingestion tests.
 __all__ = ["pos_store", "web_shop"]
 
+SHIPPED = matcher.shipped_model("customer").version
+CASHIER = make_customer(source_key="pos-77", first_name="Yuliya", last_name="Ivanova",
+                        email=None)
+
+
+def with_thresholds(version: str, auto_link: float, review: float):
+    shipped = matcher.shipped_model("customer")
+    return dataclasses.replace(shipped, version=version, thresholds=dataclasses.replace(
+        shipped.thresholds, auto_link=auto_link, review=review))
+
+
+def store(session, model, clock, *, active: bool) -> None:
+    match_models.store_model(session, model, actor="test", active=active, now=clock())
+    session.commit()
+
+
+def active_goldens(session) -> set[str]:
+    return {str(g) for g in session.scalars(
+        select(GoldenRecord.id).where(GoldenRecord.status == "active"))}
+
+
+def golden_of(session) -> dict[str, str]:
+    return {str(r): str(g) for r, g in session.execute(
+        select(Xref.source_record_id, Xref.golden_id))}
+
+
+@pytest.fixture
+def two_goldens(session, web_shop, pos_store, clock):
+    """Юлия at the web shop and at the store, kept apart by a model that links nothing."""
+    store(session, with_thresholds("customer-cautious", 1000.0, 1000.0), clock, active=True)
+    push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
+    push(session, pos_store, [CASHIER], clock)
+    match_models.activate_model(session, "customer", SHIPPED)
+    session.commit()
+    assert len(active_goldens(session)) == 2
+    return golden_of(session)
+
 
 def test_a_rematch_of_unchanged_data_with_the_same_model_changes_nothing(
         session, web_shop, pos_store, clock):
     push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
-    push(session, pos_store, [make_customer(source_key="pos-77", first_name="Yuliya",
-                                            last_name="Ivanova", email=None), PYOTR], clock)
+    push(session, pos_store, [CASHIER, PYOTR], clock)
     report = rematch.rematch_report(session, "customer")
-    assert report.records == 3
-    assert report.merges == () and report.splits == ()
-    assert len(report.review_tasks) == 2  # Пётр against each of Юлия's records: a household
+    assert report.records == 3 and report.model_version == SHIPPED
+    assert report.merges == () and report.splits == () and report.review_tasks == ()
 
 
 def test_a_rematch_reports_golden_records_that_would_merge_and_writes_nothing(
-        session, web_shop, pos_store, clock, monkeypatch):
-    shipped = matcher.shipped_model("customer")
-    cautious = dataclasses.replace(shipped, thresholds=dataclasses.replace(
-        shipped.thresholds, auto_link=1000.0, review=1000.0))
-    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: cautious)
-    push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
-    push(session, pos_store, [make_customer(source_key="pos-77")], clock)
-    goldens = {str(g) for g in session.scalars(select(GoldenRecord.id))}
-    assert len(goldens) == 2
-    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: shipped)
+        session, two_goldens):
     report = rematch.rematch_report(session, "customer")
-    assert report.merges == (tuple(sorted(goldens)),) and report.splits == ()
-    assert count(session, GoldenRecord) == 2
+    assert report.merges == (tuple(sorted(set(two_goldens.values()))),) and report.splits == ()
+    assert len(active_goldens(session)) == 2 and not report.applied
+
+
+def test_dry_run_then_apply_make_the_same_changes_and_nothing_is_left_to_do(
+        session, two_goldens, clock):
+    dry = rematch.rematch_report(session, "customer")
+    applied = rematch.apply_rematch(session, "customer", actor="test", now=clock())
+    session.commit()
+    assert dataclasses.replace(applied, applied=False) == dry
+    assert len(active_goldens(session)) == 1 and len(set(golden_of(session).values())) == 1
+    assert rematch.rematch_report(session, "customer").merges == ()
+    assert session.scalar(select(Event).where(Event.type == "golden.merged")) is not None
+    decision = session.scalar(select(MatchDecision).where(MatchDecision.reason == "rematch"))
+    assert (decision.kind, decision.model_version) == ("auto_link", SHIPPED)
+    assert session.scalar(select(AuditEntry.action).where(
+        AuditEntry.action == "rematch.apply")) == "rematch.apply"
+
+
+def test_a_golden_record_the_matcher_built_splits_under_a_model_that_links_nothing(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
+    push(session, pos_store, [CASHIER], clock)
+    (golden_id,) = active_goldens(session)
+    store(session, with_thresholds("customer-links-nothing", 1000.0, 1000.0), clock,
+          active=False)
+    dry = rematch.rematch_report(session, "customer", model_version="customer-links-nothing")
+    assert dry.splits == (golden_id,) and dry.merges == ()
+    rematch.apply_rematch(session, "customer", actor="test", now=clock(),
+                          model_version="customer-links-nothing")
+    session.commit()
+    assert len(set(golden_of(session).values())) == 2
+    assert rematch.rematch_report(session, "customer",
+                                  model_version="customer-links-nothing").splits == ()
+
+
+def test_a_steward_merge_is_never_split_by_a_rematch(session, two_goldens, clock):
+    left, right = sorted(set(two_goldens.values()))
+    stewardship.merge_golden(session, left, right, actor="stepan", now=clock())
+    session.commit()
+    store(session, with_thresholds("customer-links-nothing", 1000.0, 1000.0), clock,
+          active=False)
+    report = rematch.apply_rematch(session, "customer", actor="test", now=clock(),
+                                   model_version="customer-links-nothing")
+    session.commit()
+    assert report.splits == () and len(set(golden_of(session).values())) == 1
+
+
+def test_a_not_a_match_pair_stays_apart_after_a_rematch(session, two_goldens, clock):
+    web, cashier = sorted(two_goldens)
+    stewardship.mark_not_a_match(session, web, cashier, actor="stepan", now=clock())
+    session.commit()
+    report = rematch.apply_rematch(session, "customer", actor="test", now=clock())
+    session.commit()
+    assert report.merges == () and report.review_tasks == ()
+    assert golden_of(session)[web] != golden_of(session)[cashier]
+
+
+def test_a_doubtful_pair_becomes_one_new_review_task(session, two_goldens, clock):
+    store(session, with_thresholds("customer-doubtful", 1000.0, -1000.0), clock, active=False)
+    dry = rematch.rematch_report(session, "customer", model_version="customer-doubtful")
+    assert dry.review_tasks == (tuple(sorted(two_goldens)),) and dry.merges == ()
+    rematch.apply_rematch(session, "customer", actor="test", now=clock(),
+                          model_version="customer-doubtful")
+    session.commit()
+    task = session.scalar(select(ReviewTask))
+    assert task.status == "open" and task.explanation["model_version"] == "customer-doubtful"
+    assert rematch.rematch_report(session, "customer",
+                                  model_version="customer-doubtful").review_tasks == ()
+
+
+def test_an_unknown_model_version_is_refused(session, web_shop, clock):
+    with pytest.raises(NotFoundError):
+        rematch.rematch_report(session, "customer", model_version="customer-trained-99")
 
 
 def test_the_rematch_command_prints_a_summary(app, runner, session, web_shop, clock):
     push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
     result = runner.invoke(cli, ["rematch", "--dry-run", "--type", "customer"])
     assert result.exit_code == 0
-    assert "1 customer records re-matched: 0 merges, 0 splits, 0 review tasks" in result.output
+    assert (f"1 customer records re-matched (dry run) with {SHIPPED}: 0 merges, "
+            "0 splits, 0 review tasks") in result.output
+
+
+def test_the_rematch_command_applies_the_merges(app, runner, session, two_goldens):
+    result = runner.invoke(cli, ["rematch", "--type", "customer"])
+    assert result.exit_code == 0, result.output
+    assert f"2 customer records re-matched with {SHIPPED}: 1 merges" in result.output
+    session.expire_all()
+    assert len(set(golden_of(session).values())) == 1
+
+
+def test_the_rematch_command_with_an_unknown_version_exits_1(app, runner, session, web_shop):
+    result = runner.invoke(cli, ["rematch", "--model-version", "customer-trained-99"])
+    assert result.exit_code == 1 and "no customer match model" in result.output

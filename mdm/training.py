@@ -1,0 +1,124 @@
+"""`mdm train`: re-estimate a match model on the stored records, store it as a new version.
+
+EM (`matching.em.train_em`) runs on the candidate pairs of every stored record, with u first
+taken from random pairs (`matching.em.estimate_u`), as `matching.batch.train_on_table` does,
+plus the stewards' decisions as labels: pairs merged from the review queue are matches,
+not-a-match pairs are non-matches. EM repairs odd fields itself; the labels then check the
+result: a model that would auto-link a not-a-match pair, or call a steward's merge distinct,
+is stored but not activated (`mdm.match_models`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matching.batch import compare_rows, match_table, random_pairs
+from matching.classify import OUTCOMES, classify_codes
+from matching.em import estimate_u, train_em, weight_problems
+from matching.model import MatchModel, model_problems
+from mdm import match_models, matcher, rematch
+from mdm.errors import UnprocessableError
+from mdm.models import NotAMatchPair, ReviewTask
+
+# Fewer candidate pairs than this give EM nothing to learn from.
+MIN_CANDIDATE_PAIRS = 20
+RANDOM_PAIRS = 200_000
+
+
+@dataclass(frozen=True)
+class WeightChange:
+    """One level's match weight under the previous model and the trained one."""
+
+    field: str
+    level: str
+    old: float
+    new: float
+
+
+@dataclass(frozen=True)
+class TrainingReport:
+    """What `train_model` learnt, what it checked and whether the new version is active."""
+
+    entity_type: str
+    version: str
+    previous_version: str
+    records: int
+    candidate_pairs: int
+    labelled_matches: int
+    labelled_non_matches: int
+    iterations: int
+    converged: bool
+    prior_weight: tuple[float, float]
+    changes: tuple[WeightChange, ...]
+    repaired: tuple[str, ...]
+    problems: tuple[str, ...]
+    active: bool
+
+
+def train_model(session: Session, entity_type: str, *, actor: str, activate: bool,
+                now: dt.datetime, seed: int = 0) -> TrainingReport:
+    """Returns the report of a model trained on the stored data and stored as a new version.
+
+    The new version is active only with `activate` and no problem found in the sanity checks.
+    UnprocessableError when there are too few candidate pairs to learn from.
+    """
+    previous = matcher.current_model(session, entity_type)
+    stored = rematch.load_stored_table(session, entity_type)
+    matches, _ = match_table(stored.table, previous)
+    if len(matches.codes) < MIN_CANDIDATE_PAIRS:
+        raise UnprocessableError(f"{len(matches.codes)} {entity_type} candidate pairs stored: "
+                                 f"at least {MIN_CANDIDATE_PAIRS} are needed to train")
+    label_codes, is_match = _labels(session, stored)
+    left, right = random_pairs(len(stored.table), min(RANDOM_PAIRS, len(stored.table) ** 2), seed)
+    with_u = estimate_u(compare_rows(stored.table, left, right), previous)
+    version = match_models.next_version(session, entity_type)
+    result = train_em(matches.codes, with_u, version=version, labels=(label_codes, is_match))
+    problems = sanity_problems(result.model, label_codes, is_match)
+    active = activate and not problems
+    match_models.store_model(session, result.model, actor=actor, active=active, now=now)
+    return TrainingReport(
+        entity_type, result.model.version, previous.version, len(stored.record_ids),
+        len(matches.codes), int(is_match.sum()), int((1 - is_match).sum()), result.iterations,
+        result.converged, (previous.prior_weight, result.model.prior_weight),
+        weight_changes(previous, result.model), result.problems, tuple(problems), active)
+
+
+def _labels(session: Session, stored: rematch.StoredTable) -> tuple[np.ndarray, np.ndarray]:
+    """Level codes of the steward-decided pairs among the stored records, and 1 = match."""
+    tasks, pairs = ReviewTask.__table__, NotAMatchPair.__table__
+    merged = session.execute(select(tasks.c.left_record_id, tasks.c.right_record_id)
+                             .where(tasks.c.status == "merged"))
+    apart = session.execute(select(pairs.c.left_record_id, pairs.c.right_record_id))
+    row = {record_id: i for i, record_id in enumerate(stored.record_ids)}
+    labelled = [(row[str(a)], row[str(b)], label) for rows, label in ((merged, 1.0), (apart, 0.0))
+                for a, b in rows if str(a) in row and str(b) in row]
+    left = np.array([a for a, _, _ in labelled], dtype=np.int64)
+    right = np.array([b for _, b, _ in labelled], dtype=np.int64)
+    return compare_rows(stored.table, left, right), np.array([x for *_, x in labelled])
+
+
+def sanity_problems(model: MatchModel, label_codes: np.ndarray,
+                    is_match: np.ndarray) -> list[str]:
+    """Returns why `model` must not decide matches: odd weights, or labels it contradicts."""
+    problems = model_problems(model) + weight_problems(model)
+    if len(label_codes):
+        outcomes = np.array(OUTCOMES, dtype=object)[classify_codes(label_codes, model).outcome]
+        merged_distinct = int(((is_match == 1) & (outcomes == "distinct")).sum())
+        apart_linked = int(((is_match == 0) & (outcomes == "auto_link")).sum())
+        if merged_distinct:
+            problems.append(f"{merged_distinct} pairs stewards merged would be scored distinct")
+        if apart_linked:
+            problems.append(f"{apart_linked} not-a-match pairs would be auto-linked")
+    return problems
+
+
+def weight_changes(old: MatchModel, new: MatchModel) -> tuple[WeightChange, ...]:
+    """Every level's match weight before and after, in model order."""
+    return tuple(WeightChange(f.name, lv.label, old_lv.weight, lv.weight)
+                 for f, old_f in zip(new.fields, old.fields, strict=True)
+                 for lv, old_lv in zip(f.levels, old_f.levels, strict=True))
