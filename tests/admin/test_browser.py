@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from mdm import stewardship
+from mdm.cli import cli
 from mdm.extensions import db
 from mdm.models import GoldenRecord, ReviewTask, SourceRecord, utcnow
 from tests.admin.conftest import (
@@ -100,17 +101,22 @@ def test_typing_m_n_or_s_in_the_comment_decides_nothing(app, offline_page, live_
     expect(offline_page.locator("#task-status")).to_have_text("open")
 
 
-def test_not_a_match_removes_the_task_and_a_new_push_keeps_the_records_apart(
+def test_not_a_match_removes_the_task_and_the_records_stay_apart_after_mdm_rematch(
         app, offline_page, live_server, people, doubtful_pair):
     decide_by_key(offline_page, live_server, people["steward"], doubtful_pair["task_id"], "n")
     with app.app_context():
         assert db.session.get(ReviewTask, doubtful_pair["task_id"]).status == "not_a_match"
         # The store now sends the web shop's phone and e-mail: alone, enough for an auto-link.
-        records = ingest_customers(make_customer(source_key="pos-77", first_name="Yuliya",
-                                                 last_name="Ivanova", middle_name=None),
-                                   source_name="pos_store")
+        ingest_customers(make_customer(source_key="pos-77", first_name="Yuliya",
+                                       last_name="Ivanova", middle_name=None),
+                         source_name="pos_store")
+    result = app.test_cli_runner().invoke(cli, ["rematch", "--type", "customer"])
+    assert result.exit_code == 0, result.output
+    assert "2 customer records re-matched with" in result.output
+    with app.app_context():
         web = db.session.get(SourceRecord, doubtful_pair["left"])
-        assert golden_id_of(web) != golden_id_of(records["pos-77"])
+        store = db.session.get(SourceRecord, doubtful_pair["right"])
+        assert golden_id_of(web) != golden_id_of(store)
 
 
 def test_unmerge_on_the_golden_record_page_splits_the_records_again(app, offline_page,
