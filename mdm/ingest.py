@@ -164,7 +164,7 @@ def _store(session: Session, source: Source, entity_type: str,
                              "payload": item.payload, "content_hash": item.content_hash,
                              "updated_at": item.updated_at, "received_at": now})
         changed.append(resolve.ChangedRecord(record_id, key, source.name, item.payload,
-                                             item.updated_at or now))
+                                             item.updated_at or now, is_new=stored is None))
     _write(session, new_rows, new_versions, updates)
     return changed
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -56,10 +56,11 @@ def decode_view(entity_type: str, text: str) -> Any:
     return _decoder(entity_type).decode(text)
 
 
-def save_views(session: Session, entity_type: str, views: Mapping[uuid.UUID, Any]) -> None:
-    """Store each record's match view in place of its previous one."""
+def save_views(session: Session, entity_type: str, views: Mapping[uuid.UUID, Any],
+               *, new: Collection[uuid.UUID] = ()) -> None:
+    """Store each record's match view in place of its previous one (`new` records have none)."""
     table = MatchView.__table__
-    ids = list(views)
+    ids = [record_id for record_id in views if record_id not in new]
     for start in range(0, len(ids), CHUNK):
         session.execute(delete(table).where(
             table.c.source_record_id.in_(ids[start:start + CHUNK])))

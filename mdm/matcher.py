@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -36,7 +36,7 @@ from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
 from mdm import match_views
 from mdm.errors import NotFoundError
-from mdm.models import MatchKey, MatchModelVersion, Source, SourceRecord
+from mdm.models import MatchKey, MatchModelVersion, MatchView, Source, SourceRecord, Xref
 
 # Below this many pairs the numpy set-up costs more than scoring pair by pair.
 BATCH_MIN_PAIRS = 64
@@ -100,10 +100,11 @@ def keys_of(views: Mapping[uuid.UUID, View]) -> dict[uuid.UUID, frozenset[str]]:
 
 
 def replace_match_keys(session: Session, entity_type: str,
-                       keys: Mapping[uuid.UUID, frozenset[str]]) -> None:
-    """Store each record's blocking keys in place of its previous ones."""
+                       keys: Mapping[uuid.UUID, frozenset[str]],
+                       *, new: Collection[uuid.UUID] = ()) -> None:
+    """Store each record's blocking keys in place of its previous ones (`new` records have none)."""
     table = MatchKey.__table__
-    ids = list(keys)
+    ids = [record_id for record_id in keys if record_id not in new]
     for start in range(0, len(ids), LOOKUP_CHUNK):
         session.execute(delete(table).where(
             table.c.source_record_id.in_(ids[start:start + LOOKUP_CHUNK])))
@@ -115,38 +116,38 @@ def replace_match_keys(session: Session, entity_type: str,
 
 @dataclass(frozen=True)
 class Candidates:
-    """Per record, the records sharing a key with it and which keys; keys too common to use."""
+    """Per record, the records sharing a key with it and which keys; what the store knows of them.
+
+    `views` holds the stored (current-shape) views and `golden_ids` the golden records of the
+    records found; a record missing from `views` must be standardised from its payload.
+    """
 
     shared: dict[uuid.UUID, dict[uuid.UUID, set[str]]]
-    skipped_keys: frozenset[str]
+    views: dict[uuid.UUID, View]
+    golden_ids: dict[uuid.UUID, uuid.UUID]
 
 
 def find_candidates(session: Session, entity_type: str,
                     keys: Mapping[uuid.UUID, frozenset[str]], max_block_size: int) -> Candidates:
-    """Records sharing a blocking key with each of `keys`' records (the records themselves too).
+    """Records sharing a blocking key with each of `keys`' records, their views and golden ids.
 
-    A key held by more than `max_block_size` records is skipped, as the batch path skips it:
-    a pick-up point's address or a shop's phone would otherwise pair thousands of strangers.
+    One query per 500 keys: keys, views and xref in one round trip. A key held by more than
+    `max_block_size` records is skipped, as the batch path skips it: a pick-up point's address
+    or a shop's phone would otherwise pair thousands of strangers.
     """
     all_keys = sorted({key for record_keys in keys.values() for key in record_keys})
     holders: dict[str, list[uuid.UUID]] = defaultdict(list)
-    skipped: set[str] = set()
-    table = MatchKey.__table__
+    views: dict[uuid.UUID, View] = {}
+    golden_ids: dict[uuid.UUID, uuid.UUID] = {}
     for start in range(0, len(all_keys), LOOKUP_CHUNK):
-        part = all_keys[start:start + LOOKUP_CHUNK]
-        sizes = session.execute(select(table.c.key, func.count()).where(
-            table.c.entity_type == entity_type, table.c.key.in_(part)).group_by(table.c.key))
-        usable = []
-        for key, size in sizes:
-            if size > max_block_size:
-                skipped.add(key)
-            elif size > 1:
-                usable.append(key)
-        if usable:
-            for key, record_id in session.execute(select(table.c.key, table.c.source_record_id)
-                                                  .where(table.c.entity_type == entity_type,
-                                                         table.c.key.in_(usable))):
-                holders[key].append(record_id)
+        rows = session.execute(_candidates_query(entity_type, all_keys[start:start + LOOKUP_CHUNK],
+                                                 max_block_size))
+        for key, record_id, view, golden_id in rows:
+            holders[key].append(record_id)
+            if view is not None and record_id not in views:
+                views[record_id] = match_views.decode_view(entity_type, view)
+            if golden_id is not None:
+                golden_ids[record_id] = golden_id
     shared: dict[uuid.UUID, dict[uuid.UUID, set[str]]] = {}
     for record_id, record_keys in keys.items():
         found: dict[uuid.UUID, set[str]] = defaultdict(set)
@@ -155,7 +156,20 @@ def find_candidates(session: Session, entity_type: str,
                 if other != record_id:
                     found[other].add(key)
         shared[record_id] = found
-    return Candidates(shared, frozenset(skipped))
+    return Candidates(shared, views, golden_ids)
+
+
+def _candidates_query(entity_type: str, keys: list[str], max_block_size: int):
+    table, views, xref = MatchKey.__table__, MatchView.__table__, Xref.__table__
+    usable = (select(table.c.key).where(table.c.entity_type == entity_type, table.c.key.in_(keys))
+              .group_by(table.c.key)
+              .having(func.count().between(2, max_block_size)).subquery())
+    return (select(table.c.key, table.c.source_record_id, views.c.view, xref.c.golden_id)
+            .join(usable, usable.c.key == table.c.key)
+            .outerjoin(views, (views.c.source_record_id == table.c.source_record_id)
+                       & (views.c.fingerprint == match_views.fingerprint(entity_type)))
+            .outerjoin(xref, xref.c.source_record_id == table.c.source_record_id)
+            .where(table.c.entity_type == entity_type))
 
 
 def load_views(session: Session, entity_type: str,
@@ -243,6 +257,8 @@ def explain_pairs(entity_type: str, pairs: list[PairToScore],
     The rules are evaluated once for all pairs, not once per pair: numpy's per-call cost made
     a single record with five candidates take tens of milliseconds.
     """
+    if not pairs:
+        return []
     if len(pairs) < BATCH_MIN_PAIRS:
         codes = _level_codes_pair_by_pair(entity_type, pairs, model)
     else:

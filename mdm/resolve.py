@@ -42,6 +42,8 @@ class ChangedRecord:
     source: str
     payload: Mapping[str, Any]
     as_of: dt.datetime
+    # Stored just now: it has no keys, view or golden record yet.
+    is_new: bool = False
 
 
 @dataclass
@@ -80,17 +82,23 @@ def resolve_records(session: Session, entity_type: str, changed: list[ChangedRec
 
 
 def match_changed(session: Session, entity_type: str, changed: list[ChangedRecord]) -> MatchRun:
-    """Standardise, block, score and place the changed records; writes only their keys."""
+    """Standardise, block, score and place the changed records; writes only their keys and views."""
     model = matcher.current_model(session, entity_type)
     views = {r.record_id: matcher.standardise(entity_type, r.record_id, r.source, r.payload)
              for r in changed}
+    new = {r.record_id for r in changed if r.is_new}
     keys = matcher.keys_of(views)
-    matcher.replace_match_keys(session, entity_type, keys)
-    match_views.save_views(session, entity_type, views)
+    matcher.replace_match_keys(session, entity_type, keys, new=new)
+    match_views.save_views(session, entity_type, views, new=new)
     candidates = matcher.find_candidates(session, entity_type, keys, model.max_block_size)
     others = {c for found in candidates.shared.values() for c in found} - views.keys()
-    views.update(matcher.load_views(session, entity_type, others))
-    current = dict(store.golden_ids_of_records(session, list(views)))
+    views.update({record_id: candidates.views[record_id]
+                  for record_id in others if record_id in candidates.views})
+    views.update(matcher.load_views(session, entity_type, others - views.keys()))
+    current = {record_id: candidates.golden_ids[record_id]
+               for record_id in others if record_id in candidates.golden_ids}
+    current.update(store.golden_ids_of_records(session, [r.record_id for r in changed
+                                                         if not r.is_new]))
     state = _seed_state(session, current)
     explained: dict[frozenset[str], Any] = {}
     run = MatchRun(entity_type, model, views, candidates.shared, current, state,

@@ -204,3 +204,17 @@ def test_an_explanation_is_stored_as_the_core_writes_it():
     explanation = matcher.explain("customer", pair, matcher.shipped_model("customer")).explanation
     assert resolve.explanation_json(explanation) == explanation.to_dict()
     assert resolve.explanation_json(explanation)["fields"][0]["field"]
+
+
+def test_candidates_come_with_their_stored_views_and_golden_records(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer()], clock)
+    push(session, pos_store, [make_customer(source_key="yulia-pos")], clock)
+    web_id, _row = _stored_view_row(session, "c-1001")
+    pos_id, pos_row = _stored_view_row(session, "yulia-pos")
+    golden_id = session.scalar(select(Xref.golden_id).where(Xref.source_record_id == web_id))
+    keys = matcher.keys_of({pos_id: match_views.decode_view("customer", pos_row.view)})
+    found = matcher.find_candidates(session, "customer", keys, max_block_size=10)
+    assert set(found.shared[pos_id]) == {web_id}
+    assert found.golden_ids == {web_id: golden_id, pos_id: golden_id}
+    assert found.views[web_id].emails == ("yulia.ivanova@example.ru",)
