@@ -46,6 +46,8 @@ def _print_training(report: training.TrainingReport) -> None:
     click.echo(f"  prior: {old_prior:+.2f} → {new_prior:+.2f}")
     for change in report.changes:
         click.echo(f"  {change.field}.{change.level}: {change.old:+.2f} → {change.new:+.2f}")
+    for outcome, before, after in report.outcomes:
+        click.echo(f"{outcome} candidate pairs: {before} → {after}")
     for note in report.repaired:
         click.echo(f"repaired: {note}")
     for problem in report.problems:

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import Clustering, Link, cluster_records
@@ -26,7 +26,14 @@ from matching.batch import Table, build_table, match_table
 from matching.classify import OUTCOMES
 from matching.model import MatchModel
 from mdm import golden, match_models, matcher, resolve, stewardship
-from mdm.models import AuditEntry, MatchDecision, ReviewTask, SourceRecord, Xref
+from mdm.models import (
+    AuditEntry,
+    MatchDecision,
+    ReviewTask,
+    SourceRecord,
+    SourceRecordVersion,
+    Xref,
+)
 from mdm.store import golden_state as store
 
 STEWARD_KINDS = ("steward_merge", "unmerge")
@@ -74,9 +81,13 @@ class RematchPlan:
 
 def load_stored_table(session: Session, entity_type: str) -> StoredTable:
     """Returns every stored record of `entity_type` standardised, oldest first."""
-    records = SourceRecord.__table__
-    ids = list(session.scalars(select(records.c.id).where(records.c.entity_type == entity_type)
-                               .order_by(records.c.received_at, records.c.id)))
+    records, versions = SourceRecord.__table__, SourceRecordVersion.__table__
+    # First arrival, as ingestion placed them: the first version rows are numbered in push
+    # order, while a chunk shares one received_at and updates move received_at on.
+    first = func.min(versions.c.id)
+    ids = list(session.scalars(
+        select(records.c.id).join(versions, versions.c.source_record_id == records.c.id)
+        .where(records.c.entity_type == entity_type).group_by(records.c.id).order_by(first)))
     views = matcher.load_views(session, entity_type, ids)
     table = build_table(entity_type, (views[record_id] for record_id in ids))
     return StoredTable(tuple(str(r) for r in ids),

@@ -4,8 +4,8 @@ EM (`matching.em.train_em`) runs on the candidate pairs of every stored record, 
 taken from random pairs (`matching.em.estimate_u`), as `matching.batch.train_on_table` does,
 plus the stewards' decisions as labels: pairs merged from the review queue are matches,
 not-a-match pairs are non-matches. EM repairs odd fields itself; the labels then check the
-result: a model that would auto-link a not-a-match pair, or call a steward's merge distinct,
-is stored but not activated (`mdm.match_models`).
+result: a model that would auto-link a not-a-match pair, call a steward's merge distinct, or
+drop many of today's auto-links is stored but not activated (`mdm.match_models`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from mdm.models import NotAMatchPair, ReviewTask
 # Fewer candidate pairs than this give EM nothing to learn from.
 MIN_CANDIDATE_PAIRS = 20
 RANDOM_PAIRS = 200_000
+# A new model must still auto-link this share of the pairs the current one auto-links.
+MIN_KEPT_AUTO_LINKS = 0.8
+AUTO_LINK_CODE = OUTCOMES.index("auto_link")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class TrainingReport:
     converged: bool
     prior_weight: tuple[float, float]
     changes: tuple[WeightChange, ...]
+    outcomes: tuple[tuple[str, int, int], ...]  # (outcome, candidate pairs before, after)
     repaired: tuple[str, ...]
     problems: tuple[str, ...]
     active: bool
@@ -78,14 +82,17 @@ def train_model(session: Session, entity_type: str, *, actor: str, activate: boo
     with_u = estimate_u(compare_rows(stored.table, left, right), previous)
     version = match_models.next_version(session, entity_type)
     result = train_em(matches.codes, with_u, version=version, labels=(label_codes, is_match))
-    problems = sanity_problems(result.model, label_codes, is_match)
+    problems = sanity_problems(result.model, previous, matches.codes,
+                               (label_codes, is_match))
     active = activate and not problems
     match_models.store_model(session, result.model, actor=actor, active=active, now=now)
     return TrainingReport(
         entity_type, result.model.version, previous.version, len(stored.record_ids),
         len(matches.codes), int(is_match.sum()), int((1 - is_match).sum()), result.iterations,
         result.converged, (previous.prior_weight, result.model.prior_weight),
-        weight_changes(previous, result.model), result.problems, tuple(problems), active)
+        weight_changes(previous, result.model),
+        outcome_counts(matches.codes, previous, result.model), result.problems,
+        tuple(problems), active)
 
 
 def _labels(session: Session, stored: rematch.StoredTable) -> tuple[np.ndarray, np.ndarray]:
@@ -102,19 +109,47 @@ def _labels(session: Session, stored: rematch.StoredTable) -> tuple[np.ndarray, 
     return compare_rows(stored.table, left, right), np.array([x for *_, x in labelled])
 
 
-def sanity_problems(model: MatchModel, label_codes: np.ndarray,
+def sanity_problems(model: MatchModel, previous: MatchModel, codes: np.ndarray,
+                    labels: tuple[np.ndarray, np.ndarray]) -> list[str]:
+    """Returns why `model` must not decide matches: odd weights, lost links, contradicted labels.
+
+    `codes` are the candidate pairs' level codes; `labels` the steward-decided pairs' codes
+    and 1 (merged) or 0 (not a match).
+    """
+    # EM already made the fields without evidence neutral (m = u): repaired, not a problem.
+    neutral = {f.name for f in model.fields if all(lv.m == lv.u for lv in f.levels)}
+    problems = model_problems(model) + [p for p in weight_problems(model)
+                                        if p.split(":", 1)[0] not in neutral]
+    linked_before = classify_codes(codes, previous).outcome == AUTO_LINK_CODE
+    kept = (classify_codes(codes, model).outcome == AUTO_LINK_CODE)[linked_before]
+    if len(kept) and kept.mean() < MIN_KEPT_AUTO_LINKS:
+        # More likely EM settling on the wrong class than a change in the data.
+        problems.append(f"it keeps only {kept.mean():.0%} of the {len(kept)} candidate pairs "
+                        f"{previous.version} auto-links")
+    return problems + _label_problems(model, *labels)
+
+
+def _label_problems(model: MatchModel, label_codes: np.ndarray,
                     is_match: np.ndarray) -> list[str]:
-    """Returns why `model` must not decide matches: odd weights, or labels it contradicts."""
-    problems = model_problems(model) + weight_problems(model)
-    if len(label_codes):
-        outcomes = np.array(OUTCOMES, dtype=object)[classify_codes(label_codes, model).outcome]
-        merged_distinct = int(((is_match == 1) & (outcomes == "distinct")).sum())
-        apart_linked = int(((is_match == 0) & (outcomes == "auto_link")).sum())
-        if merged_distinct:
-            problems.append(f"{merged_distinct} pairs stewards merged would be scored distinct")
-        if apart_linked:
-            problems.append(f"{apart_linked} not-a-match pairs would be auto-linked")
+    if not len(label_codes):
+        return []
+    outcomes = np.array(OUTCOMES, dtype=object)[classify_codes(label_codes, model).outcome]
+    merged_distinct = int(((is_match == 1) & (outcomes == "distinct")).sum())
+    apart_linked = int(((is_match == 0) & (outcomes == "auto_link")).sum())
+    problems = []
+    if merged_distinct:
+        problems.append(f"{merged_distinct} pairs stewards merged would be scored distinct")
+    if apart_linked:
+        problems.append(f"{apart_linked} not-a-match pairs would be auto-linked")
     return problems
+
+
+def outcome_counts(codes: np.ndarray, old: MatchModel,
+                   new: MatchModel) -> tuple[tuple[str, int, int], ...]:
+    """How many candidate pairs each model auto-links, sends to review and calls distinct."""
+    before = np.bincount(classify_codes(codes, old).outcome, minlength=len(OUTCOMES))
+    after = np.bincount(classify_codes(codes, new).outcome, minlength=len(OUTCOMES))
+    return tuple((name, int(before[i]), int(after[i])) for i, name in enumerate(OUTCOMES))
 
 
 def weight_changes(old: MatchModel, new: MatchModel) -> tuple[WeightChange, ...]:

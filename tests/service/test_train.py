@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
-from mdm import ingest, match_models, matcher, sources, stewardship, training
+from matching.batch import match_table
+from mdm import ingest, match_models, matcher, rematch, sources, stewardship, training
 from mdm.cli import cli
 from mdm.errors import UnprocessableError
 from mdm.models import MatchDecision, MatchModelVersion, SourceRecord
@@ -136,3 +139,16 @@ def test_the_train_command_with_too_few_records_exits_1(app, runner, session, we
     push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
     result = runner.invoke(cli, ["train", "--type", "customer", "--activate"])
     assert result.exit_code == 1 and "at least 20 are needed" in result.output
+
+
+def test_a_model_that_would_drop_most_of_todays_auto_links_fails_the_sanity_check(
+        session, customers):
+    shipped = matcher.shipped_model("customer")
+    timid = dataclasses.replace(shipped, version="customer-timid", thresholds=dataclasses.replace(
+        shipped.thresholds, auto_link=1000.0))
+    stored = rematch.load_stored_table(session, "customer")
+    codes = match_table(stored.table, shipped)[0].codes
+    no_labels = (codes[:0], np.zeros(0))
+    (problem,) = training.sanity_problems(timid, shipped, codes, no_labels)
+    assert problem.startswith("it keeps only 0% of the ")
+    assert training.sanity_problems(shipped, shipped, codes, no_labels) == []
