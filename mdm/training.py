@@ -2,8 +2,9 @@
 
 EM (`matching.em.train_em`) runs on the candidate pairs of every stored record, with u first
 taken from random pairs (`matching.em.estimate_u`), as `matching.batch.train_on_table` does,
-plus the stewards' decisions as labels: pairs merged from the review queue are matches,
-not-a-match pairs are non-matches. EM repairs odd fields itself; the labels then check the
+plus the stewards' decisions as labels: pairs merged from the review queue, and pairs sharing
+a blocking key across a steward's merge of golden records, are matches; not-a-match pairs are
+non-matches. EM repairs odd fields itself; the labels then check the
 result: a model that would auto-link a not-a-match pair, call a steward's merge distinct, or
 drop many of today's auto-links is stored but not activated (`mdm.match_models`).
 """
@@ -23,7 +24,7 @@ from matching.em import estimate_u, train_em, weight_problems
 from matching.model import MatchModel, model_problems
 from mdm import match_models, matcher, rematch
 from mdm.errors import UnprocessableError
-from mdm.models import NotAMatchPair, ReviewTask
+from mdm.models import GoldenRecordVersion, MatchDecision, NotAMatchPair, ReviewTask
 
 # Fewer candidate pairs than this give EM nothing to learn from.
 MIN_CANDIDATE_PAIRS = 20
@@ -98,8 +99,9 @@ def train_model(session: Session, entity_type: str, *, actor: str, activate: boo
 def _labels(session: Session, stored: rematch.StoredTable) -> tuple[np.ndarray, np.ndarray]:
     """Level codes of the steward-decided pairs among the stored records, and 1 = match."""
     tasks, pairs = ReviewTask.__table__, NotAMatchPair.__table__
-    merged = session.execute(select(tasks.c.left_record_id, tasks.c.right_record_id)
-                             .where(tasks.c.status == "merged"))
+    merged = [*session.execute(select(tasks.c.left_record_id, tasks.c.right_record_id)
+                               .where(tasks.c.status == "merged")),
+              *_steward_merge_pairs(session, stored)]
     apart = session.execute(select(pairs.c.left_record_id, pairs.c.right_record_id))
     row = {record_id: i for i, record_id in enumerate(stored.record_ids)}
     labelled = [(row[str(a)], row[str(b)], label) for rows, label in ((merged, 1.0), (apart, 0.0))
@@ -107,6 +109,31 @@ def _labels(session: Session, stored: rematch.StoredTable) -> tuple[np.ndarray, 
     left = np.array([a for a, _, _ in labelled], dtype=np.int64)
     right = np.array([b for _, b, _ in labelled], dtype=np.int64)
     return compare_rows(stored.table, left, right), np.array([x for *_, x in labelled])
+
+
+def _steward_merge_pairs(session: Session, stored: rematch.StoredTable) -> set[tuple[str, str]]:
+    """Record pairs sharing a blocking key across the two sides of each steward merge."""
+    table = MatchDecision.__table__
+    row = {record_id: i for i, record_id in enumerate(stored.record_ids)}
+    keys = stored.table.keys
+    found = set()
+    for survivor, gone, at in session.execute(
+            select(table.c.left_golden_id, table.c.right_golden_id, table.c.created_at)
+            .where(table.c.kind == "steward_merge")):
+        absorbed = _active_members_at(session, gone, at)
+        kept = _active_members_at(session, survivor, at) - absorbed
+        found.update((a, b) for a in absorbed & row.keys() for b in kept & row.keys()
+                     if keys[row[a]] & keys[row[b]])
+    return found
+
+
+def _active_members_at(session: Session, golden_id, at: dt.datetime) -> set[str]:
+    """Members of the golden record's last active version recorded by `at`."""
+    table = GoldenRecordVersion.__table__
+    members = session.scalar(select(table.c.member_ids).where(
+        table.c.golden_id == golden_id, table.c.status == "active", table.c.recorded_at <= at)
+        .order_by(table.c.version.desc()).limit(1))
+    return set(members or ())
 
 
 def sanity_problems(model: MatchModel, previous: MatchModel, codes: np.ndarray,

@@ -13,7 +13,7 @@ from matching.batch import match_table
 from mdm import ingest, match_models, matcher, rematch, sources, stewardship, training
 from mdm.cli import cli
 from mdm.errors import UnprocessableError
-from mdm.models import MatchDecision, MatchModelVersion, SourceRecord
+from mdm.models import MatchDecision, MatchModelVersion, SourceRecord, Xref
 from mdm.synthetic import generate_customers
 from tests.factories import make_customer
 from tests.service.test_ingest import push, web_shop
@@ -93,9 +93,22 @@ def test_steward_decisions_are_counted_as_labels(session, clock, customers):
     first, second, third = sorted(customers.values(), key=lambda r: r.source_key)[:3]
     stewardship.mark_not_a_match(session, first.id, second.id, actor="stepan", now=clock())
     stewardship.mark_not_a_match(session, first.id, third.id, actor="stepan", now=clock())
+    shipped = matcher.shipped_model("customer")
+    links_nothing = dataclasses.replace(shipped, version="customer-links-nothing",
+                                        thresholds=dataclasses.replace(
+                                            shipped.thresholds, auto_link=1000.0, review=1000.0))
+    match_models.store_model(session, links_nothing, actor="test", active=True, now=clock())
+    web_shop = sources.get_source(session, "web_shop")
+    push(session, web_shop, [make_customer(source_key="yulia-web"),
+                             make_customer(source_key="yulia-web-2")], clock)
+    match_models.activate_model(session, "customer", SHIPPED)
+    goldens = session.scalars(select(Xref.golden_id).join(SourceRecord).where(
+        SourceRecord.source_key.in_(["yulia-web", "yulia-web-2"]))).all()
+    assert len(set(goldens)) == 2
+    stewardship.merge_golden(session, *goldens, actor="stepan", now=clock())
     session.commit()
     report = train(session, clock)
-    assert (report.labelled_matches, report.labelled_non_matches) == (0, 2)
+    assert (report.labelled_matches, report.labelled_non_matches) == (1, 2)
 
 
 def test_a_model_that_would_auto_link_a_not_a_match_pair_is_not_activated(
