@@ -44,6 +44,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(record_title)
     app.add_template_global(get_locale)
     auth.login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    auth.limiter.init_app(app)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(assets)
     admin = Admin(app, name="mdm", theme=Bootstrap4Theme(base_template="admin/mdm_base.html"),

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext as _
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from admin.forms import LoginForm, SecureForm
@@ -21,6 +22,23 @@ login_manager.login_view = "auth.login"
 login_manager.session_protection = "strong"
 
 blueprint = Blueprint("auth", __name__, url_prefix="/admin/auth")
+
+# Failed sign-ins are counted per username and client address: a guesser is slowed down
+# without locking the real user out from elsewhere. Storage is in memory by default (one
+# process); set MDM_RATELIMIT_STORAGE_URI=redis://... so several workers share the count.
+FAILED_SIGN_IN_LIMIT = "5 per minute"
+limiter = Limiter(key_func=lambda: request.remote_addr or "", default_limits=[])
+
+
+def sign_in_attempt_key() -> str:
+    """Return the key failed sign-ins are counted under: the username (casefolded) and IP."""
+    username = (request.form.get("username") or "").strip().casefold()
+    return f"{username}|{request.remote_addr or ''}"
+
+
+def is_failed_sign_in(response) -> bool:
+    """Return whether a login POST failed: a success redirects, a failure shows the form."""
+    return request.method == "POST" and response.status_code != 302
 
 
 class SignedInUser(UserMixin):
@@ -52,6 +70,8 @@ def is_safe_next(target: str | None) -> bool:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(FAILED_SIGN_IN_LIMIT, key_func=sign_in_attempt_key, methods=["POST"],
+               deduct_when=is_failed_sign_in)
 def login():
     form = LoginForm()
     next_url = request.args.get("next")
@@ -66,6 +86,13 @@ def login():
             return redirect(next_url if is_safe_next(next_url) else url_for("admin.index"))
         flash(_("Wrong username or password."), "error")
     return render_template("admin/login.html", form=form), 200
+
+
+@blueprint.errorhandler(RateLimitExceeded)
+def too_many_sign_ins(error: RateLimitExceeded):
+    """Answer 429 with the sign-in form and a message saying when to try again."""
+    flash(_("Too many failed sign-ins. Please wait a minute and try again."), "error")
+    return render_template("admin/login.html", form=LoginForm()), 429, {"Retry-After": "60"}
 
 
 @blueprint.route("/logout", methods=["POST"])

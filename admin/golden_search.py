@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
-from sqlalchemy import String, cast, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from matching.block import customer_keys, product_keys
 from matching.standardise import standardise_customer, standardise_product
 from mdm.models import GoldenRecord, MatchKey, Xref
+from mdm.store.golden_state import fold_for_search
 from mdm.strong_ids import identifier_keys
 
 RESULT_LIMIT = 50
@@ -31,10 +31,8 @@ def identifier_search_keys(query: str) -> set[str]:
     return {key for key in keys if key.split(":", 1)[0] in ("email", "phone", "gtin")}
 
 
-def _text_pattern(session: Session, query: str) -> str:
-    # SQLite keeps JSON with non-ASCII escaped (\u0418...), PostgreSQL's jsonb as text.
-    text = query if session.get_bind().dialect.name == "postgresql" else json.dumps(query)[1:-1]
-    escaped = text.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+def _contains(word: str) -> str:
+    escaped = fold_for_search(word).replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
     return f"%{escaped}%"
 
 
@@ -54,8 +52,9 @@ def search_golden(session: Session, query: str, limit: int = RESULT_LIMIT) -> li
         GoldenRecord.id.in_(by_key), GoldenRecord.status == "active").limit(limit)))
     if found:
         return found
-    text = cast(GoldenRecord.attributes, String)
-    # Every word must appear somewhere: "Юлия Иванова" finds first_name Юлия, last_name Иванова.
-    words = [text.ilike(_text_pattern(session, word), escape="\\") for word in query.split()]
+    # Every word must appear somewhere: "юлия иванова" finds first_name Юлия, last_name Иванова.
+    # Both sides are casefolded in Python: SQLite's own case folding is ASCII only.
+    words = [GoldenRecord.search_text.like(_contains(word), escape="\\")
+             for word in query.split()]
     return list(session.scalars(select(GoldenRecord).where(GoldenRecord.status == "active", *words)
                                 .order_by(GoldenRecord.updated_at.desc()).limit(limit)))

@@ -12,13 +12,12 @@ from flask_login import current_user
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
-from admin.audit import record_admin_action
 from admin.auth import StewardModelView
 from admin.forms import SecureForm
 from admin.transactions import commit_or_flash
 from mdm import keys, sources, users
 from mdm.extensions import db
-from mdm.models import ROLES, SCOPES, ApiKey, Source, utcnow
+from mdm.models import ROLES, SCOPES, ApiKey, utcnow
 
 
 def _check_trust(form, field) -> None:
@@ -73,14 +72,9 @@ class SourceView(StewardModelView):
                                              'higher wins.')}}
 
     def create_model(self, form):
-        def create() -> Source:
-            source = sources.add_source(db.session, form.name.data, form.trust.data or {},
-                                        form.description.data or "")
-            record_admin_action(db.session, "source.create", "source", source.name,
-                                after={"trust": source.trust})
-            return source
-
-        return commit_or_flash(create) or False
+        return commit_or_flash(lambda: sources.add_source(
+            db.session, form.name.data, form.trust.data or {}, form.description.data or "",
+            actor=current_user.username)) or False
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
@@ -88,12 +82,9 @@ class SourceView(StewardModelView):
         return form
 
     def update_model(self, form, model):
-        before = {"trust": model.trust, "description": model.description}
-        model.trust, model.description = form.trust.data or {}, form.description.data or ""
-        record_admin_action(db.session, "source.update", "source", model.name, before=before,
-                            after={"trust": model.trust, "description": model.description})
-        db.session.commit()
-        return True
+        return commit_or_flash(lambda: sources.update_source(
+            db.session, model.name, trust=form.trust.data or {},
+            description=form.description.data or "", actor=current_user.username)) is not None
 
 
 class NewKeyForm(SecureForm):
@@ -123,18 +114,13 @@ class ApiKeyView(StewardModelView):
 
     @staticmethod
     def _create_key(form: NewKeyForm) -> str:
-        text = keys.create_key(db.session, form.scope.data, form.source.data or None,
-                               form.label.data or "")
-        record_admin_action(db.session, "api_key.create", "api_key", text.split("_")[1],
-                            after={"scope": form.scope.data, "source": form.source.data})
-        return text
+        return keys.create_key(db.session, form.scope.data, form.source.data or None,
+                               form.label.data or "", actor=current_user.username)
 
     @action("revoke", _l("Revoke"), _l("Revoke the selected keys? Channels using them stop."))
     def revoke_keys(self, ids):
         for key in db.session.query(ApiKey).filter(ApiKey.id.in_([int(i) for i in ids])):
-            if key.revoked_at is None:
-                keys.revoke_key(db.session, key.prefix)
-                record_admin_action(db.session, "api_key.revoke", "api_key", key.prefix)
+            keys.revoke_key(db.session, key.prefix, actor=current_user.username)
         db.session.commit()
         flash(_("Keys revoked."), "success")
         return redirect(url_for(".index_view"))

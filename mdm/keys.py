@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from mdm.errors import AuthenticationError, ForbiddenError, NotFoundError
 from mdm.models import SCOPES, ApiKey, Source, utcnow
+from mdm.sources import audit_admin_change
 
 KEY_PREFIX = "mdm"
 
@@ -31,8 +32,11 @@ def _hash_secret(secret: str) -> str:
 
 
 def create_key(session: Session, scope: str, source_name: str | None = None,
-               label: str = "") -> str:
-    """Store a new key and return its full text; it cannot be shown again."""
+               label: str = "", *, actor: str = "cli") -> str:
+    """Store a new key and return its full text; it cannot be shown again.
+
+    The audit log names `actor` and the key's public prefix, never its secret.
+    """
     if scope not in SCOPES:
         raise NotFoundError(f"unknown scope {scope!r}; choose one of {', '.join(SCOPES)}")
     source = None
@@ -46,16 +50,22 @@ def create_key(session: Session, scope: str, source_name: str | None = None,
     secret = secrets.token_urlsafe(32)
     session.add(ApiKey(prefix=prefix, secret_hash=_hash_secret(secret), scope=scope,
                        source=source, label=label, created_at=utcnow()))
+    audit_admin_change(session, "api_key.create", prefix, actor=actor, target_type="api_key",
+                        after={"scope": scope, "source": source_name or "", "label": label})
     session.flush()
     return f"{KEY_PREFIX}_{prefix}_{secret}"
 
 
-def revoke_key(session: Session, prefix: str) -> None:
-    """Revoke the key whose public prefix is `prefix`."""
+def revoke_key(session: Session, prefix: str, *, actor: str = "cli") -> bool:
+    """Revoke the key whose public prefix is `prefix`; returns False when it was revoked already."""
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if key is None:
         raise NotFoundError(f"no key with prefix {prefix!r}")
+    if key.revoked_at is not None:
+        return False
     key.revoked_at = utcnow()
+    audit_admin_change(session, "api_key.revoke", prefix, actor=actor, target_type="api_key")
+    return True
 
 
 def authenticate(session: Session, authorization: str | None) -> Principal:

@@ -12,14 +12,17 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from mdm.errors import BadRequestError, ConflictError, UnknownSourceError
-from mdm.models import Source, utcnow
+from mdm.models import AuditEntry, Source, utcnow
 
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 
 
 def add_source(session: Session, name: str, trust: dict | None = None,
-               description: str = "") -> Source:
-    """Register a source; names are lower-case identifiers such as `marketplace_ozon`."""
+               description: str = "", *, actor: str = "cli") -> Source:
+    """Register a source; names are lower-case identifiers such as `marketplace_ozon`.
+
+    The audit log names `actor` (a signed-in admin, or `cli`).
+    """
     if not SOURCE_NAME.match(name):
         raise BadRequestError(
             f"invalid source name {name!r}: use lower-case letters, digits and _ (2-64)")
@@ -27,8 +30,31 @@ def add_source(session: Session, name: str, trust: dict | None = None,
         raise ConflictError(f"source {name!r} exists already")
     source = Source(name=name, trust=trust or {}, description=description, created_at=utcnow())
     session.add(source)
+    audit_admin_change(session, "source.create", name, actor=actor,
+                        after={"trust": source.trust, "description": description})
     session.flush()
     return source
+
+
+def update_source(session: Session, name: str, *, trust: dict, description: str,
+                  actor: str) -> Source:
+    """Change a source's trust ranks and description; returns it (UnknownSourceError if none)."""
+    source = get_source(session, name)
+    before = {"trust": source.trust, "description": source.description}
+    source.trust, source.description = dict(trust), description
+    audit_admin_change(session, "source.update", name, actor=actor, before=before,
+                        after={"trust": source.trust, "description": description})
+    session.flush()
+    return source
+
+
+def audit_admin_change(session: Session, action: str, target_id: str, *, actor: str,
+                        target_type: str = "source", before: dict | None = None,
+                        after: dict | None = None) -> None:
+    """Add the audit row of an admin's change to a source or an API key (never a secret)."""
+    session.add(AuditEntry(occurred_at=utcnow(), actor=actor, action=action,
+                           target_type=target_type, target_id=target_id, reason="",
+                           before=before, after=after))
 
 
 def get_source(session: Session, name: str) -> Source:

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mdm.models.base import Base
@@ -33,6 +33,9 @@ class GoldenRecord(Base):
     pins: Mapped[list[Any]] = mapped_column(default=list)
     member_ids: Mapped[list[Any]] = mapped_column(default=list)
     absorbed_ids: Mapped[list[Any]] = mapped_column(default=list)
+    # The attribute values casefolded, for the stewards' search: SQLite's lower() and LIKE fold
+    # ASCII only, so "юлия" would never find "Юлия" in the attributes themselves.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class GoldenRecordVersion(Base):

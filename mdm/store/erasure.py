@@ -109,7 +109,7 @@ def scrub(session: Session, plan: ScrubPlan) -> None:
     golden_rows = GoldenRow.__table__
     session.execute(update(golden_rows)
                     .where(golden_rows.c.id.in_([uuid.UUID(g) for g in plan.golden_ids]))
-                    .values(attributes={}, lineage={}, pins=[]))
+                    .values(attributes={}, lineage={}, pins=[], search_text=""))
     for model in (ReviewTask, NotAMatchPair):
         table = model.__table__
         session.execute(delete(table).where(table.c.left_record_id.in_(record_ids)

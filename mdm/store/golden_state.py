@@ -129,10 +129,35 @@ def load_state(session: Session, golden_id: str | uuid.UUID, to_member, *,
     return next(iter(states.values())).state
 
 
+def fold_for_search(text: str) -> str:
+    """Return `text` as the stewards' search compares it: casefolded, ё read as е.
+
+    >>> fold_for_search("Юлия ЁЛКИНА")
+    'юлия елкина'
+    """
+    return text.casefold().replace("ё", "е")
+
+
+def _scalars(value: Any) -> Iterable[str]:
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        for item in value:
+            yield from _scalars(item)
+    elif value is not None:
+        yield str(value)
+
+
+def search_text(attributes: Mapping[str, Any]) -> str:
+    """Return the searchable text of golden attributes: every value, nested ones too, folded."""
+    return fold_for_search(" ".join(_scalars(attributes)))
+
+
 def _row_values(record: GoldenRecord) -> dict[str, Any]:
     data = record.to_dict()
     return {"entity_type": record.entity_type, "status": record.status,
-            "version": record.version, "attributes": data["attributes"],
+            "search_text": search_text(record.attributes), "version": record.version,
+            "attributes": data["attributes"],
             "lineage": data["lineage"],
             "merged_into": uuid.UUID(record.merged_into) if record.merged_into else None,
             "created_at": record.created_at, "updated_at": record.updated_at,
@@ -141,7 +166,7 @@ def _row_values(record: GoldenRecord) -> dict[str, Any]:
 
 
 _ROW_COLUMNS = ("entity_type", "status", "version", "attributes", "lineage", "merged_into",
-                "created_at", "updated_at", "pins", "member_ids", "absorbed_ids")
+                "created_at", "updated_at", "pins", "member_ids", "absorbed_ids", "search_text")
 
 
 def _version_row(record: GoldenRecord, cause: str, now: dt.datetime) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mdm.extensions import db
 from mdm.models import AuditEntry, User
 from tests.admin.conftest import PASSWORD, csrf_token_of, sign_in
@@ -135,10 +137,18 @@ def test_golden_records_are_found_by_phone_in_any_spelling(client, people, doubt
     assert f'/admin/golden/{doubtful_pair["right_golden"]}' not in page
 
 
-def test_golden_records_are_found_by_a_cyrillic_name(client, people, doubtful_pair):
+@pytest.mark.parametrize("query", ["Юлия Иванова", "юлия иванова", "ЮЛИЯ ИВАНОВА", "иванов"])
+def test_golden_records_are_found_by_a_cyrillic_name_in_any_case(client, people, doubtful_pair,
+                                                                 query):
     sign_in(client, people["viewer"])
-    page = client.get("/admin/golden/?q=Юлия Иванова").get_data(as_text=True)
+    page = client.get(f"/admin/golden/?q={query}").get_data(as_text=True)
     assert f'/admin/golden/{doubtful_pair["left_golden"]}' in page
+
+
+def test_a_name_search_finds_nothing_for_a_name_nobody_has(client, people, doubtful_pair):
+    sign_in(client, people["viewer"])
+    page = client.get("/admin/golden/?q=Пётр Сидоров").get_data(as_text=True)
+    assert f'/admin/golden/{doubtful_pair["left_golden"]}' not in page
 
 
 def test_the_source_record_page_shows_the_raw_record_and_its_match_view(client, people,
