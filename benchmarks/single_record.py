@@ -6,8 +6,8 @@ Loads N synthetic multichannel customers into a fresh PostgreSQL database throug
 path (as `mdm ingest` buffers them: 1,000 records of one source a transaction), then pushes
 `--probes` further records of the same stream one at a time, as the API does
 (`ingest.ingest_records` + commit per record), and prints p50/p99 milliseconds per record:
-store, standardise, candidate lookup, scoring, placement and golden record writes, no HTTP. The issue's target: 1,000,000 stored,
-p50 < 5 ms, p99 < 25 ms.
+store, standardise, candidate lookup, scoring, placement and golden record writes, no HTTP.
+The issue's target: 1,000,000 stored, p50 < 5 ms, p99 < 25 ms.
 """
 
 from __future__ import annotations
