@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mdm.models.base import Base
@@ -16,7 +16,13 @@ GOLDEN_STATUSES = ("active", "merged", "erased")
 
 class GoldenRecord(Base):
     __tablename__ = "golden_records"
-    __table_args__ = (Index("ix_golden_records_type_status", "entity_type", "status"),)
+    __table_args__ = (
+        Index("ix_golden_records_type_status", "entity_type", "status"),
+        # "Merged-away ids that point here": few rows have one, so the index stays small.
+        Index("ix_golden_records_merged_into", "merged_into",
+              postgresql_where=text("merged_into IS NOT NULL"),
+              sqlite_where=text("merged_into IS NOT NULL")),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(String(16))
