@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from golden_records.types import RecordPair
 from mdm.models import NotAMatchPair
 from mdm.store.golden_state import not_a_match_pairs
 
 
-def add_pairs(session, pairs: Iterable[RecordPair], *, entity_type: str,
+def add_pairs(session: Session, pairs: Iterable[RecordPair], *, entity_type: str,
               decision_id: uuid.UUID, now: dt.datetime) -> int:
     """Store the not-a-match pairs not stored yet; returns how many were new.
 
