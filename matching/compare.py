@@ -21,6 +21,7 @@ from matching.similarity import (
     choose,
     edit_distance,
     equal,
+    is_batch,
     jaro_winkler,
     missing,
     pairwise,
@@ -226,8 +227,14 @@ CUSTOMER_COMPARISONS: tuple[FieldComparison, ...] = (
 NAME_COLUMNS = ("latin", "canon", "phon", "initial")
 
 
-def orient_names(a: Columns, b: Columns) -> Columns:
-    """`b`'s columns with first and last name swapped where that reading fits `a` clearly better."""
+def orient_names(a: Columns, b: Columns) -> tuple[Columns, Columns]:
+    """`a` and `b`, one side's first and last names swapped where that reading fits clearly better.
+
+    Which side is read crossed does not depend on the order of the pair, so that both paths
+    (ingestion compares new with old, the batch old with new) see the same levels: the side
+    whose names look in order (a surname stem, a resolved diminutive) keeps them; between
+    equals, the side with the smaller name key does.
+    """
     straight = jaro_winkler(a["first_canon"], b["first_canon"]) + jaro_winkler(
         a["last_canon"], b["last_canon"]
     )
@@ -236,13 +243,43 @@ def orient_names(a: Columns, b: Columns) -> Columns:
     )
     swap = crossed > straight + SWAP_MARGIN
     if not np.any(swap):
-        return b
-    oriented = dict(b)
+        return a, b
+    in_order_a, in_order_b = _names_in_order(a), _names_in_order(b)
+    keeps_a = (in_order_a > in_order_b) | (
+        (in_order_a == in_order_b) & (_name_key(a) <= _name_key(b))
+    )
+    return (
+        _crossed(a, np.logical_and(swap, np.logical_not(keeps_a))),
+        _crossed(b, np.logical_and(swap, keeps_a)),
+    )
+
+
+def _names_in_order(columns: Columns) -> Any:
+    # A gendered surname cut to its stem, or a diminutive resolved, is a name in its own field.
+    pairs = (("last_canon", "last_latin"), ("first_canon", "first_latin"))
+    if is_batch(columns["last_canon"]):
+        return sum(np.asarray(columns[c] != columns[lt], dtype=int) for c, lt in pairs)
+    return sum(int(columns[c] != columns[lt]) for c, lt in pairs)
+
+
+def _name_key(columns: Columns) -> Any:
+    first, last = columns["first_latin"], columns["last_latin"]
+    if is_batch(first):
+        keys = np.empty(len(first), dtype=object)
+        keys[:] = [f"{x or ''}|{y or ''}" for x, y in zip(first, last, strict=True)]
+        return keys
+    return f"{first or ''}|{last or ''}"
+
+
+def _crossed(columns: Columns, swap: Any) -> Columns:
+    if not np.any(swap):
+        return columns
+    crossed = dict(columns)
     for column in NAME_COLUMNS:
-        first, last = b[f"first_{column}"], b[f"last_{column}"]
-        oriented[f"first_{column}"] = choose(swap, last, first)
-        oriented[f"last_{column}"] = choose(swap, first, last)
-    return oriented
+        first, last = columns[f"first_{column}"], columns[f"last_{column}"]
+        crossed[f"first_{column}"] = choose(swap, last, first)
+        crossed[f"last_{column}"] = choose(swap, first, last)
+    return crossed
 
 
 # --- products --------------------------------------------------------------------------------
@@ -300,8 +337,7 @@ def compare_customers(
     a: CustomerView, b: CustomerView, *, blocking_keys: tuple[str, ...] = ()
 ) -> ComparisonVector:
     """The comparison vector of two customers (names read in the orientation that fits)."""
-    left = customer_columns(a)
-    right = orient_names(left, customer_columns(b))
+    left, right = orient_names(customer_columns(a), customer_columns(b))
     return _vector("customer", a.record_id, b.record_id, left, right, blocking_keys)
 
 
@@ -323,6 +359,6 @@ def _vector(
 def compare_columns(entity_type: str, a: Columns, b: Columns) -> np.ndarray:
     """Level codes, shape (pairs, fields), for pairs given as aligned column arrays."""
     if entity_type == "customer":
-        b = orient_names(a, b)
+        a, b = orient_names(a, b)
     codes = [c.codes_of(a, b) for c in COMPARISONS[entity_type]]
     return np.stack(codes, axis=1)

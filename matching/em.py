@@ -6,11 +6,19 @@ agree on many fields, so "same family" can win over "same person". Four
 guards keep it honest:
 
 * EM starts from the model's hard rules (an identifier agrees, no conflict),
-  not from raw weights, so relatives start in the non-match class;
-* u is learnt on the candidates' non-matches, with the random-pair u only as
-  a prior: where relatives abound, agreeing on surname and flat weighs little;
+  not from raw weights, so relatives start in the non-match class; a pair the
+  rules decide outright (a hard match; a conflict or a `distinct` rule, such
+  as another given name) keeps that class throughout;
+* u of names and addresses is learnt on the candidates' non-matches, with the
+  random-pair u only as a prior: where relatives abound, agreeing on surname
+  and flat weighs little. u of strong identifiers (the fields that alone
+  satisfy an `auto_link_requires` rule: birth date, e-mail, phone, card) stays
+  the random-pair u: candidates are blocked on them, so their agreement among
+  candidates says nothing about how rare it is among non-matches;
 * the model's `m_bounds` pin the m of strong identifiers (a true duplicate
-  almost always keeps its birth date and given name);
+  almost always keeps its birth date and given name), and a strong
+  identifier's top level keeps m within `IDENTIFIER_M_BOUNDS` unless the
+  model bounds it itself;
 * after EM the levels are made monotone (pool-adjacent-violators on m/u),
   so a weaker agreement never weighs more than a stronger one;
 * a field whose top agreement weight is not positive, or whose `else`
@@ -30,6 +38,8 @@ from matching.classify import classify_codes
 from matching.model import MatchModel
 
 EPSILON = 1e-6
+# A duplicate that shows an identifier on both sides mostly shows the same one.
+IDENTIFIER_M_BOUNDS = (0.5, 0.995)
 
 
 @dataclass(frozen=True)
@@ -76,10 +86,31 @@ def _normalise(
     return probs
 
 
+def identifier_fields(model: MatchModel) -> tuple[str, ...]:
+    """Returns the fields that alone satisfy an `auto_link_requires` rule (strong identifiers)."""
+    return tuple(
+        f.name
+        for f in model.fields
+        if any(len(rule) == 1 and rule[0][0] == f.name for rule in model.auto_link_requires)
+    )
+
+
+def m_bounds(model: MatchModel) -> tuple[tuple[tuple[str, float, float], ...], ...]:
+    """Returns per field the (label, low, high) bounds on m: the model's, plus identifiers' top."""
+    identifiers = set(identifier_fields(model))
+    bounds = []
+    for f in model.fields:
+        own = f.m_bounds
+        if f.name in identifiers and f.labels[0] not in {label for label, _, _ in own}:
+            own = ((f.labels[0], *IDENTIFIER_M_BOUNDS), *own)
+        bounds.append(own)
+    return tuple(bounds)
+
+
 def _apply_bounds(m: np.ndarray, model: MatchModel) -> np.ndarray:
     m = m.copy()
-    for i, f in enumerate(model.fields):
-        for label, low, high in f.m_bounds:
+    for i, (f, bounds) in enumerate(zip(model.fields, m_bounds(model), strict=True)):
+        for label, low, high in bounds:
             j = f.labels.index(label)
             bounded = float(np.clip(m[i, j], low, high))
             others = m[i].sum() - m[i, j]
@@ -119,23 +150,24 @@ def train_em(
     patterns, counts = np.unique(np.asarray(codes, dtype=np.int64), axis=0, return_counts=True)
     fixed = _fixed_posteriors(labels, patterns.shape[1])
     m, u_random, valid = _parameters(model)
-    all_codes = np.concatenate([patterns, fixed[0]])
-    posterior = _anchor_posteriors(patterns, model)
+    is_label = np.concatenate([np.zeros(len(patterns)), np.ones(len(fixed[1]))])
+    step = _MStep(
+        model, np.concatenate([patterns, fixed[0]]), is_label, valid, u_random, u_prior_pairs
+    )
+    ruled = _ruled_posteriors(patterns, model)
+    posterior = np.where(np.isnan(ruled), _anchor_posteriors(patterns, model), ruled)
     u, share, iterations, converged = u_random, 0.5, 0, False
     for iterations in range(1, max_iterations + 1):  # noqa: B007 (reported after the loop)
-        match_w = np.concatenate([counts * posterior, fixed[1]])
-        other_w = np.concatenate([counts * (1 - posterior), 1.0 - fixed[1]])
-        new_m = _apply_bounds(
-            _normalise(_level_counts(all_codes, match_w, m.shape[1]), valid, m, EPSILON), model
-        )
-        other = _level_counts(all_codes, other_w, u.shape[1])
-        new_u = _normalise(other + u_prior_pairs * u_random, valid, u, EPSILON)
-        share = float(
-            np.clip(match_w.sum() / (match_w.sum() + other_w.sum()), EPSILON, 1 - EPSILON)
+        new_m, new_u, share = step.estimate(
+            np.concatenate([counts * posterior, fixed[1]]),
+            np.concatenate([counts * (1 - posterior), 1.0 - fixed[1]]),
+            m,
+            u,
         )
         change = max(np.abs(new_m - m).max(), np.abs(new_u - u).max())
         m, u = new_m, new_u
         posterior = 1.0 / (1.0 + np.exp(-_log_odds(patterns, m, u, share)))
+        posterior = np.where(np.isnan(ruled), posterior, ruled)
         if change < tolerance:
             converged = True
             break
@@ -143,6 +175,43 @@ def train_em(
     trained = model.with_levels(make_monotone(m, u, valid), u, min(share, 0.5), version)
     trained, problems = _neutralise_odd_fields(trained)
     return TrainingResult(trained, iterations, converged, problems)
+
+
+@dataclass(frozen=True)
+class _MStep:
+    """Re-estimates m, u and the match share from the pairs' current class weights."""
+
+    model: MatchModel
+    codes: np.ndarray
+    is_label: np.ndarray
+    valid: np.ndarray
+    u_random: np.ndarray
+    u_prior_pairs: float
+
+    def estimate(
+        self, match_w: np.ndarray, other_w: np.ndarray, m: np.ndarray, u: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """Returns m, u and the share of matches given each pair's weight in either class."""
+        width = m.shape[1]
+        new_m = _normalise(_level_counts(self.codes, match_w, width), self.valid, m, EPSILON)
+        prior = self.u_prior_pairs * self.u_random
+        other = _level_counts(self.codes, other_w, width)
+        new_u = _normalise(other + prior, self.valid, u, EPSILON)
+        # Candidates were blocked on the identifiers, so EM's non-match class says nothing of
+        # how rarely strangers share one: random pairs and stewards' not-a-match pairs do.
+        labelled = _level_counts(self.codes, other_w * self.is_label, width)
+        identifiers = [self.model.field_names.index(n) for n in identifier_fields(self.model)]
+        new_u[identifiers] = _normalise(labelled + prior, self.valid, u, EPSILON)[identifiers]
+        share = float(
+            np.clip(match_w.sum() / (match_w.sum() + other_w.sum()), EPSILON, 1 - EPSILON)
+        )
+        return _apply_bounds(new_m, self.model), new_u, share
+
+
+def _ruled_posteriors(patterns: np.ndarray, model: MatchModel) -> np.ndarray:
+    """1 where a hard rule says match, 0 where a conflict or distinct rule says not; else NaN."""
+    scores = classify_codes(patterns, model)
+    return np.where(scores.hard_conflict, 0.0, np.where(scores.hard_match, 1.0, np.nan))
 
 
 def _anchor_posteriors(patterns: np.ndarray, model: MatchModel) -> np.ndarray:

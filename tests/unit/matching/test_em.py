@@ -1,8 +1,10 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
 from matching.classify import classify_codes
-from matching.em import estimate_u, make_monotone, train_em
+from matching.em import estimate_u, identifier_fields, make_monotone, train_em
 from matching.model import default_model
 
 MODEL = default_model("customer")
@@ -82,12 +84,14 @@ def test_em_on_household_heavy_data_does_not_learn_surname_and_address_as_a_matc
     assert weight(trained, "birth_date", "exact") > weight(trained, "last_name", "exact")
 
 
-def test_naive_em_with_u_fixed_at_random_pairs_would_take_the_household_for_the_match_class(
+def test_naive_em_without_the_rules_and_u_at_random_pairs_takes_the_household_for_a_match(
     household_heavy,
 ):
-    # The guard above is not vacuous: with u frozen at random pairs, relatives become "matches".
+    # The guards above are not vacuous: with no rule telling relatives apart and u frozen at
+    # random pairs, relatives become "matches".
     candidates, with_u = household_heavy
-    naive = train_em(candidates, with_u, version="t", u_prior_pairs=1e12).model
+    ruleless = dataclasses.replace(with_u, distinct_rules=(), conflict_rules=())
+    naive = train_em(candidates, ruleless, version="t", u_prior_pairs=1e12).model
     assert naive.prior == 0.5
     assert weight(naive, "first_name", "else") > -3
 
@@ -139,3 +143,72 @@ def test_u_from_random_pairs_is_each_levels_frequency():
     with_u = estimate_u(simulate(rng, 100_000, RANDOM), MODEL)
     first = with_u.fields[FIELDS.index("first_name")]
     assert first.levels[0].u == pytest.approx(0.005, rel=0.15)
+
+
+# Duplicates show their e-mail and card when both records carry one; a household shares a
+# family e-mail now and then and a landline often, never a birth date.
+DUPLICATE_WITH_IDS = dict(
+    DUPLICATE, email={0: 0.8, 2: 0.2}, loyalty_card={0: 0.85, 2: 0.15}, phone={0: 0.8, 3: 0.2}
+)
+HOUSEHOLD_WITH_IDS = dict(
+    HOUSEHOLD, email={0: 0.3, 2: 0.7}, loyalty_card={0: 0.2, 2: 0.8}, phone={0: 0.6, 3: 0.4}
+)
+RANDOM_WITH_IDS = dict(
+    RANDOM,
+    email={0: 0.0001, 2: 0.9999},
+    loyalty_card={0: 0.0001, 2: 0.9999},
+    phone={0: 0.0001, 3: 0.9999},
+)
+
+
+@pytest.fixture(scope="module")
+def household_heavy_with_identifiers():
+    rng = np.random.default_rng(17)
+    candidates = np.concatenate(
+        [simulate(rng, 800, DUPLICATE_WITH_IDS), simulate(rng, 8_000, HOUSEHOLD_WITH_IDS)]
+    )
+    with_u = estimate_u(simulate(rng, 200_000, RANDOM_WITH_IDS), MODEL)
+    return candidates, with_u, train_em(candidates, with_u, version="t").model
+
+
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [("email", "exact"), ("phone", "exact"), ("loyalty_card", "exact"), ("birth_date", "exact")],
+)
+def test_em_on_household_heavy_data_keeps_strong_identifiers_strong(
+    household_heavy_with_identifiers, field, label
+):
+    _, with_u, trained = household_heavy_with_identifiers
+    # Shipped weights are +11 to +16 bits; relatives sharing a family e-mail must not erase them.
+    assert weight(trained, field, label) > 10
+    assert weight(trained, field, label) > weight(with_u, field, label) - 6
+
+
+def test_em_on_household_heavy_data_does_not_learn_a_shared_surname_as_a_match(
+    household_heavy_with_identifiers,
+):
+    _, _, trained = household_heavy_with_identifiers
+    surname_only = simulate(np.random.default_rng(2), 1, {"last_name": {0: 1}})
+    surname_and_flat = simulate(
+        np.random.default_rng(2),
+        1,
+        {"last_name": {0: 1}, "address": {0: 1}, "postcode": {0: 1}, "city": {0: 1}},
+    )
+    for pattern in (surname_only, surname_and_flat):
+        scores = classify_codes(pattern, trained)
+        assert scores.outcome[0] != 0  # not auto_link
+        assert scores.match_weight[0] < trained.thresholds.auto_link
+
+
+def test_em_keeps_the_random_pair_u_of_identifiers_when_no_steward_labelled_a_pair(
+    household_heavy_with_identifiers,
+):
+    _, with_u, trained = household_heavy_with_identifiers
+    for name in identifier_fields(MODEL):
+        before, after = with_u.fields[FIELDS.index(name)], trained.fields[FIELDS.index(name)]
+        random_u = [lv.u for lv in before.levels]
+        assert [lv.u for lv in after.levels] == pytest.approx(random_u, rel=1e-3)
+
+
+def test_the_identifiers_are_the_fields_that_alone_allow_an_auto_link():
+    assert set(identifier_fields(MODEL)) == {"birth_date", "email", "phone", "loyalty_card"}
