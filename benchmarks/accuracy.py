@@ -25,6 +25,7 @@ from benchmarks.febrl import febrl_raw_records, views_of
 from benchmarks.retail import retail_customers, retail_products
 from golden_records.cluster import Link, cluster_records
 from matching.batch import build_table, candidate_pairs, match_table, train_on_table
+from matching.block import drop_crowded_keys
 from matching.classify import OUTCOMES
 from matching.model import MatchModel, default_model
 
@@ -92,7 +93,8 @@ def run_mdm(views: list, sides: dict[str, int] | None, truth: set, model: MatchM
     entity_type = model.entity_type
     table = build_table(entity_type, views)
     side_array = None if sides is None else np.array([sides[r] for r in table.record_ids])
-    left, right = candidate_pairs(table.keys, model.max_block_size, side_array)
+    keys = drop_crowded_keys(table.keys, model)
+    left, right = candidate_pairs(keys, model.max_block_size, side_array)
     ids = table.record_ids
     candidates = pair_set(zip(ids[left], ids[right], strict=True))
     matches, trained = match_table(

@@ -11,7 +11,9 @@ ingestion, `cluster_records` for a batch, which places records one by one):
   at least `strong_merge` above the auto-link threshold, otherwise each other
   cluster becomes a review task;
 * a review-level link never joins anything: it becomes a review task, so a
-  chain of weak links (A~B, B~C) never turns into one auto-merged cluster.
+  chain of weak links (A~B, B~C) never turns into one auto-merged cluster;
+* a record opens at most one review task per cluster (its strongest link there)
+  and at most `thresholds.review_tasks` in all, the strongest first.
 """
 
 from __future__ import annotations
@@ -144,7 +146,18 @@ def place_record(
         for other, link in by_other.items()
         if link.outcome == REVIEW and state.member_of[other] not in joined
     ]
-    return Placement(record_id, cluster_id, absorbed, tuple(tasks))
+    return Placement(record_id, cluster_id, absorbed, _best_tasks(tasks, state, thresholds))
+
+
+def _best_tasks(
+    tasks: Sequence[ReviewTask], state: ClusterState, thresholds: Thresholds
+) -> tuple[ReviewTask, ...]:
+    # A steward decides a record against a golden record once, not once per member, and
+    # a record near a crowd (a pick-up point, a common name) asks about its best few only.
+    best: dict[str, ReviewTask] = {}
+    for task in sorted(tasks, key=lambda t: (-t.match_weight, t.record_ids)):
+        best.setdefault(state.member_of[task.record_ids[1]], task)
+    return tuple(best.values())[: thresholds.review_tasks]
 
 
 def _mergeable(cluster_ids: Sequence[str], state: ClusterState) -> bool:

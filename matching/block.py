@@ -4,14 +4,19 @@ Each key function is small and pure, `view → frozenset[str]`, and every key
 carries its kind as a prefix (`email:…`, `name_dob:…`) so the shell can keep
 them in one indexed table `(entity_type, key, record_id)` and find a new
 record's candidates by index lookups. The views hold no junk values (the
-standardiser drops them), and a key shared by more than the model's
-`max_block_size` records is ignored by both paths: such a key is junk too.
+standardiser drops them), and a key shared by more records than the model
+allows for its kind (`MatchModel.block_limit`) is ignored by both paths: an
+identifier on many records is junk, and a general key (a pick-up point's
+address, a common name in a big city) would pair strangers, more of them the
+bigger the store. `drop_crowded_keys` applies those limits to many records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 
+from matching.model import MatchModel
 from matching.views import CustomerView, PersonName, ProductView
 
 
@@ -229,3 +234,17 @@ def _union(functions: Iterable[Callable], view: object) -> frozenset[str]:
 def key_kind(key: str) -> str:
     """The kind of a blocking key: `email` for `email:x@y.ru`."""
     return key.split(":", 1)[0]
+
+
+def drop_crowded_keys(
+    keys: Sequence[frozenset[str]], model: MatchModel
+) -> tuple[frozenset[str], ...]:
+    """Each row's keys without those held by more rows than `model` allows for their kind.
+
+    The batch path's counterpart of the store's lookup, which skips the same keys.
+    """
+    held = Counter(key for row_keys in keys for key in row_keys)
+    crowded = {key for key, count in held.items() if count > model.block_limit(key_kind(key))}
+    if not crowded:
+        return tuple(keys)
+    return tuple(row_keys - crowded for row_keys in keys)

@@ -120,8 +120,10 @@ def classify_codes(codes: np.ndarray, model: MatchModel) -> Scores:
     match_rule = any_rule(codes, model, model.match_rules, empty=False)
     identified = any_rule(codes, model, model.auto_link_requires, empty=True)
     auto = ((weight >= model.thresholds.auto_link) & identified | match_rule) & ~conflict
-    # Review is for doubt: a household member or a stranger told apart by a rule is distinct.
-    review = ~auto & ~apart & ((weight >= model.thresholds.review) | match_rule)
+    # Review is for doubt: a household member or a stranger told apart by a rule is distinct,
+    # and doubt needs evidence (an identifier, names with a date or an address), not weight alone.
+    evidence = any_rule(codes, model, model.review_requires, empty=True)
+    review = ~auto & ~apart & ((weight >= model.thresholds.review) & evidence | match_rule)
     outcome = np.where(auto, 0, np.where(review, 1, 2)).astype(np.int8)
     return Scores(weight, outcome, match_rule & ~conflict, conflict, identified)
 

@@ -57,11 +57,13 @@ class FieldModel:
 @dataclass(frozen=True)
 class Thresholds:
     """Match-weight thresholds; `strong_merge` is the margin above `auto_link` that lets
-    one record join two clusters without a steward."""
+    one record join two clusters without a steward; `review_tasks` caps the review tasks one
+    record opens (its best by match weight, one per cluster)."""
 
     auto_link: float
     review: float
     strong_merge: float
+    review_tasks: int = 3
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,23 @@ class MatchModel:
     # the pair is `distinct`, not a review task.
     distinct_rules: tuple[Rule, ...] = ()
     auto_link_requires: tuple[Rule, ...] = ()
+    # A review needs evidence too (a strong identifier, names with a date or address):
+    # a weight just above the review threshold from names and a city alone is not doubt.
+    review_requires: tuple[Rule, ...] = ()
     max_block_size: int = 200
+    # Lower block caps per key kind (`address`, `name_city`): a general key shared by many
+    # records pairs strangers, and its block grows with the store.
+    block_limits: tuple[tuple[str, int], ...] = ()
     notes: tuple[str, ...] = field(default=())
 
     @property
     def field_names(self) -> tuple[str, ...]:
         """The compared fields in model order."""
         return tuple(f.name for f in self.fields)
+
+    def block_limit(self, kind: str) -> int:
+        """The most records a blocking key of `kind` may hold to still pair them."""
+        return min(dict(self.block_limits).get(kind, self.max_block_size), self.max_block_size)
 
     @property
     def prior_weight(self) -> float:
@@ -143,7 +155,9 @@ def model_from_dict(data: dict[str, Any]) -> MatchModel:
         conflict_rules=tuple(_rule_from_json(r) for r in rules.get("conflict", [])),
         distinct_rules=tuple(_rule_from_json(r) for r in rules.get("distinct", [])),
         auto_link_requires=tuple(_rule_from_json(r) for r in rules.get("auto_link_requires", [])),
+        review_requires=tuple(_rule_from_json(r) for r in rules.get("review_requires", [])),
         max_block_size=data.get("max_block_size", 200),
+        block_limits=tuple(sorted(data.get("block_limits", {}).items())),
         notes=tuple(data.get("notes", ())),
     )
     problems = model_problems(model)
@@ -162,8 +176,10 @@ def model_to_dict(model: MatchModel) -> dict[str, Any]:
             "auto_link": model.thresholds.auto_link,
             "review": model.thresholds.review,
             "strong_merge": model.thresholds.strong_merge,
+            "review_tasks": model.thresholds.review_tasks,
         },
         "max_block_size": model.max_block_size,
+        "block_limits": dict(model.block_limits),
         "fields": [
             {
                 "name": f.name,
@@ -177,6 +193,7 @@ def model_to_dict(model: MatchModel) -> dict[str, Any]:
             "conflict": [_rule_to_json(r) for r in model.conflict_rules],
             "distinct": [_rule_to_json(r) for r in model.distinct_rules],
             "auto_link_requires": [_rule_to_json(r) for r in model.auto_link_requires],
+            "review_requires": [_rule_to_json(r) for r in model.review_requires],
         },
         "notes": list(model.notes),
     }
@@ -199,7 +216,8 @@ def model_problems(model: MatchModel) -> list[str]:
             if not (0 < lv.m < 1 and 0 < lv.u < 1)
         ]
     rules = (
-        model.match_rules + model.conflict_rules + model.distinct_rules + model.auto_link_requires
+        model.match_rules + model.conflict_rules + model.distinct_rules
+        + model.auto_link_requires + model.review_requires
     )
     for name, levels in (term for rule in rules for term in rule):
         if name not in comparisons or not set(levels) <= {*comparisons[name], "null"}:
@@ -208,6 +226,10 @@ def model_problems(model: MatchModel) -> list[str]:
         problems.append("prior must be in (0, 1)")
     if model.thresholds.review > model.thresholds.auto_link:
         problems.append("the review threshold must not exceed the auto-link threshold")
+    if model.thresholds.review_tasks < 1:
+        problems.append("thresholds.review_tasks must be at least 1")
+    problems += [f"block limit of {kind!r} must be at least 2"
+                 for kind, limit in model.block_limits if limit < 2]
     return problems
 
 

@@ -17,12 +17,12 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import Link
 from matching.batch import build_table, compare_rows
-from matching.block import blocking_keys
+from matching.block import blocking_keys, key_kind
 from matching.classify import (
     OUTCOMES,
     MatchResult,
@@ -35,7 +35,6 @@ from matching.compare import compare_customers, compare_products
 from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
 from mdm import match_views
-from mdm.errors import NotFoundError
 from mdm.models import MatchKey, MatchModelVersion, MatchView, Source, SourceRecord, Xref
 
 # Below this many pairs the numpy set-up costs more than scoring pair by pair.
@@ -71,18 +70,6 @@ def current_model(session: Session, entity_type: str) -> MatchModel:
             table.c.entity_type == entity_type, table.c.version == active)).scalar_one()
         cached = _loaded_models[entity_type] = (active, model_from_dict(stored))
     return cached[1]
-
-
-def model_of_version(session: Session, entity_type: str, version: str) -> MatchModel:
-    """The stored (or shipped) model `version` of `entity_type`; NotFoundError if unknown."""
-    if version == shipped_model(entity_type).version:
-        return shipped_model(entity_type)
-    table = MatchModelVersion.__table__
-    stored = session.execute(select(table.c.model).where(
-        table.c.entity_type == entity_type, table.c.version == version)).scalar()
-    if stored is None:
-        raise NotFoundError(f"no {entity_type} match model of version {version!r}")
-    return model_from_dict(stored)
 
 
 def standardise(entity_type: str, record_id: uuid.UUID, source: str,
@@ -128,12 +115,13 @@ class Candidates:
 
 
 def find_candidates(session: Session, entity_type: str,
-                    keys: Mapping[uuid.UUID, frozenset[str]], max_block_size: int) -> Candidates:
+                    keys: Mapping[uuid.UUID, frozenset[str]], model: MatchModel) -> Candidates:
     """Records sharing a blocking key with each of `keys`' records, their views and golden ids.
 
-    One query per 500 keys: keys, views and xref in one round trip. A key held by more than
-    `max_block_size` records is skipped, as the batch path skips it: a pick-up point's address
-    or a shop's phone would otherwise pair thousands of strangers.
+    One query per 500 keys: keys, views and xref in one round trip. A key held by more records
+    than `model` allows for its kind is skipped, as the batch path skips it
+    (`matching.block.drop_crowded_keys`): a pick-up point's address or a common name in a big
+    city would otherwise pair more strangers the bigger the store.
     """
     all_keys = sorted({key for record_keys in keys.values() for key in record_keys})
     holders: dict[str, list[uuid.UUID]] = defaultdict(list)
@@ -141,7 +129,7 @@ def find_candidates(session: Session, entity_type: str,
     golden_ids: dict[uuid.UUID, uuid.UUID] = {}
     for start in range(0, len(all_keys), LOOKUP_CHUNK):
         rows = session.execute(_candidates_query(entity_type, all_keys[start:start + LOOKUP_CHUNK],
-                                                 max_block_size))
+                                                 model))
         for key, record_id, view, golden_id in rows:
             holders[key].append(record_id)
             if view is not None and record_id not in views:
@@ -159,11 +147,20 @@ def find_candidates(session: Session, entity_type: str,
     return Candidates(shared, views, golden_ids)
 
 
-def _candidates_query(entity_type: str, keys: list[str], max_block_size: int):
+def _block_limit(model: MatchModel, keys: list[str]):
+    """The SQL limit of each key's block: its kind's limit, by the key's prefix."""
+    kinds = {key_kind(key) for key in keys}
+    limits = [(MatchKey.__table__.c.key.startswith(f"{kind}:", autoescape=True),
+               model.block_limit(kind)) for kind in sorted(kinds)
+              if model.block_limit(kind) != model.max_block_size]
+    return case(*limits, else_=model.max_block_size) if limits else model.max_block_size
+
+
+def _candidates_query(entity_type: str, keys: list[str], model: MatchModel):
     table, views, xref = MatchKey.__table__, MatchView.__table__, Xref.__table__
     usable = (select(table.c.key).where(table.c.entity_type == entity_type, table.c.key.in_(keys))
               .group_by(table.c.key)
-              .having(func.count().between(2, max_block_size)).subquery())
+              .having(func.count() >= 2, func.count() <= _block_limit(model, keys)).subquery())
     return (select(table.c.key, table.c.source_record_id, views.c.view, xref.c.golden_id)
             .join(usable, usable.c.key == table.c.key)
             .outerjoin(views, (views.c.source_record_id == table.c.source_record_id)

@@ -91,6 +91,24 @@ def test_a_key_shared_by_more_records_than_the_block_size_pairs_nobody(
     assert count(session, MatchDecision) == 0
 
 
+def test_a_pick_up_point_address_held_past_its_kind_limit_pairs_nobody(
+        session, web_shop, clock, monkeypatch):
+    model = dataclasses.replace(matcher.shipped_model("customer"), block_limits=(("address", 2),))
+    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: model)
+    pick_up = {"city": "Москва", "street": "ул. Тверская", "house": "7"}
+    strangers = [("anna", "Анна", "Петрова"), ("oleg", "Олег", "Смирнов"),
+                 ("yuliya", "Юлия", "Иванова")]
+    push(session, web_shop, [make_customer(source_key=key, first_name=first, last_name=last,
+                                           email=None, phone=None, loyalty_card=None,
+                                           birth_date=None, address=pick_up)
+                             for key, first, last in strangers], clock)
+    keys = {uuid.UUID(int=1): frozenset({"address:7|tverskaia|moskva"})}
+    assert matcher.find_candidates(session, "customer", keys, model).shared[uuid.UUID(int=1)] == {}
+    roomier = dataclasses.replace(model, block_limits=(("address", 3),))
+    assert len(matcher.find_candidates(session, "customer", keys, roomier)
+               .shared[uuid.UUID(int=1)]) == 3
+
+
 def test_an_updated_record_stays_in_its_golden_record(session, web_shop, pos_store, clock):
     push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
     push(session, pos_store, [PYOTR], clock)
@@ -214,7 +232,7 @@ def test_candidates_come_with_their_stored_views_and_golden_records(
     pos_id, pos_row = _stored_view_row(session, "yulia-pos")
     golden_id = session.scalar(select(Xref.golden_id).where(Xref.source_record_id == web_id))
     keys = matcher.keys_of({pos_id: match_views.decode_view("customer", pos_row.view)})
-    found = matcher.find_candidates(session, "customer", keys, max_block_size=10)
+    found = matcher.find_candidates(session, "customer", keys, matcher.shipped_model("customer"))
     assert set(found.shared[pos_id]) == {web_id}
     assert found.golden_ids == {web_id: golden_id, pos_id: golden_id}
     assert found.views[web_id].emails == ("yulia.ivanova@example.ru",)

@@ -113,3 +113,19 @@ def test_batch_clustering_equals_placing_records_one_by_one():
             )
         )
     assert batch.clusters == {c: tuple(m) for c, m in state.members.items()}
+
+
+def test_a_record_near_one_golden_record_opens_one_review_task_for_its_strongest_member():
+    members = [f"web_shop:ivanova-{n}" for n in range(4)]
+    links = [auto(members[0], m) for m in members[1:]]
+    links += [weak(OZON, m, 3.0 + n) for n, m in enumerate(members)]
+    result = cluster_records([*members, OZON], links, (), THRESHOLDS)
+    assert [t.record_ids for t in result.review_tasks] == [(OZON, members[3])]
+
+
+def test_a_record_near_a_crowd_opens_only_its_best_few_review_tasks():
+    # A pick-up point's buyers: each a golden record of their own, all weakly like the newcomer.
+    buyers = [f"marketplace_ozon:buyer-{n}" for n in range(10)]
+    links = [weak(WEB, b, 1.0 + n) for n, b in enumerate(buyers)]
+    result = cluster_records([*buyers, WEB], links, (), THRESHOLDS)
+    assert [t.match_weight for t in result.review_tasks] == [10.0, 9.0, 8.0]

@@ -1,9 +1,17 @@
+import dataclasses
 import datetime as dt
 
 import numpy as np
 
 from matching.batch import candidate_pairs
-from matching.block import blocking_keys, customer_keys, key_kind, product_keys
+from matching.block import (
+    blocking_keys,
+    customer_keys,
+    drop_crowded_keys,
+    key_kind,
+    product_keys,
+)
+from matching.model import default_model
 from matching.views import AddressView
 from tests.unit.matching.sample_views import MILK, YULIYA, customer, name, product
 
@@ -146,3 +154,24 @@ def test_linkage_keeps_only_pairs_across_the_two_sides():
     keys = [frozenset({"email:a"})] * 4
     left, right = candidate_pairs(keys, 10, sides=np.array([0, 0, 1, 1]))
     assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(0, 2), (0, 3), (1, 2), (1, 3)]
+
+
+def test_a_pick_up_point_address_past_its_kind_limit_is_dropped_while_a_phone_of_as_many_stays():
+    model = dataclasses.replace(default_model("customer"), block_limits=(("address", 3),))
+    pick_up = "address:7|tverskaia|moskva"
+    keys = [frozenset({pick_up, "phone:+79123456789"}) for _ in range(4)]
+    kept = drop_crowded_keys(keys, model)
+    assert kept == (frozenset({"phone:+79123456789"}),) * 4
+
+
+def test_a_kind_limit_never_exceeds_the_model_block_size():
+    model = dataclasses.replace(
+        default_model("product"), max_block_size=5, block_limits=(("brand_title", 50),)
+    )
+    assert (model.block_limit("brand_title"), model.block_limit("gtin")) == (5, 5)
+
+
+def test_the_shipped_models_keep_general_keys_in_small_blocks():
+    customers, products = default_model("customer"), default_model("product")
+    assert customers.block_limit("address") < customers.block_limit("email") <= 20
+    assert max(products.block_limit(kind) for kind in ("brand_title", "brand_quantity")) <= 30

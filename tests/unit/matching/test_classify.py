@@ -8,7 +8,7 @@ import pytest
 from matching.classify import explain_codes, level_codes, score
 from matching.compare import compare_customers, compare_products
 from matching.model import ModelError, default_model, dump_model, load_model, model_to_dict
-from tests.unit.matching.sample_views import MILK, YULIYA, customer, name, product
+from tests.unit.matching.sample_views import MILK, MOSCOW_FLAT, YULIYA, customer, name, product
 
 CUSTOMERS = default_model("customer")
 PRODUCTS = default_model("product")
@@ -183,3 +183,37 @@ def test_explain_codes_gives_for_each_row_what_score_gives_for_its_pair():
     codes = np.stack([level_codes(compare_customers(YULIYA, o), CUSTOMERS) for o in pairs])
     ids = [(YULIYA.record_id, o.record_id) for o in pairs]
     assert explain_codes(codes, CUSTOMERS, ids, [(), ()]) == singles
+
+
+def test_a_namesake_in_the_same_big_city_with_nothing_else_shared_is_distinct_not_review():
+    # Юлия Иванова in Москва: many strangers share that; a steward could not tell them apart.
+    city_only = dataclasses.replace(MOSCOW_FLAT, street=None, house=None, flat=None,
+                                    postcode=None, key=None)
+    namesake = customer(emails=(), phones=(), birth_date=None, birth_date_swapped=None,
+                        loyalty_card=None, middle_name=None, address=city_only)
+    result = score(compare_customers(YULIYA, namesake), CUSTOMERS)
+    assert result.match_weight >= CUSTOMERS.thresholds.review
+    assert result.outcome == "distinct"
+
+
+def test_names_and_a_home_address_without_an_identifier_are_evidence_enough_for_review():
+    at_home = customer(emails=(), phones=(), birth_date=None, birth_date_swapped=None,
+                       loyalty_card=None)
+    assert score(compare_customers(YULIYA, at_home), CUSTOMERS).outcome == "review"
+
+
+def test_a_listing_without_gtin_in_another_colour_is_distinct_not_review():
+    white = product(record_id="web_shop:sku-2", color="white")
+    pink = product(gtin=None, color="pink")
+    assert score(compare_products(white, pink), PRODUCTS).outcome == "distinct"
+
+
+def test_a_sibling_with_another_valid_gtin_and_the_same_title_is_distinct_not_review():
+    sibling = product(gtin="04607123456798")
+    assert score(compare_products(MILK, sibling), PRODUCTS).outcome == "distinct"
+
+
+def test_a_listing_without_gtin_of_the_same_brand_title_and_colour_goes_to_a_steward():
+    white = product(record_id="web_shop:sku-2", color="white")
+    listing = product(gtin=None, color="white")
+    assert score(compare_products(white, listing), PRODUCTS).outcome == "review"
