@@ -69,32 +69,57 @@ def _object_array(values: list) -> np.ndarray:
 
 
 def candidate_pairs(
-    keys: Iterable[frozenset[str]], max_block_size: int, sides: np.ndarray | None = None
+    keys: Iterable[frozenset[str]],
+    max_block_size: int,
+    sides: np.ndarray | None = None,
+    *,
+    chunks: np.ndarray | None = None,
+    limit_of: Callable[[str], int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs (i < j) sharing a blocking key, each pair once.
 
-    A key held by more than `max_block_size` rows is ignored, as the
-    single-record path ignores it. With `sides` (0/1 per row) only pairs
-    across the two sides are kept (linkage instead of deduplication).
+    A key held by more rows than its limit (`limit_of(key)`, else `max_block_size`) is
+    ignored, as the single-record path ignores it. With `chunks` (the arrival chunk of each
+    row, rows in arrival order) a key counts the rows holding it up to the end of the later
+    row's chunk, as ingestion counted it when that chunk arrived: a key crowded only since
+    still paired the rows that came before. With `sides` (0/1 per row) only pairs across the
+    two sides are kept (linkage instead of deduplication).
     """
-    rows, hashes = [], []
-    for row, record_keys in enumerate(keys):
-        for key in record_keys:
-            rows.append(row)
-            hashes.append(hash(key))
-    frame = pd.DataFrame(
-        {"row": np.array(rows, dtype=np.int64), "key": np.array(hashes, dtype=np.int64)}
-    )
-    sizes = frame.groupby("key")["row"].transform("size")
-    frame = frame[(sizes > 1) & (sizes <= max_block_size)]
+    frame = _key_holders(keys, max_block_size, limit_of)
+    base = int(frame["row"].max()) + 1 if len(frame) else 1
+    if chunks is None:
+        held = frame.groupby("key")["row"].transform("size")
+    else:
+        frame["chunk"] = np.asarray(chunks, dtype=np.int64)[frame["row"].to_numpy()]
+        held = frame.groupby("key")["chunk"].rank(method="max")
+    frame = frame[(frame.groupby("key")["row"].transform("size") > 1) & (held <= frame["limit"])]
+    frame = frame.drop(columns=[c for c in ("limit", "chunk") if c in frame])
     pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
     left, right = pairs["row_a"].to_numpy(), pairs["row_b"].to_numpy()
     keep = left < right
     if sides is not None:
         keep &= sides[left] != sides[right]
-    base = max(rows, default=0) + 1
     encoded = np.unique(left[keep] * base + right[keep])
     return encoded // base, encoded % base
+
+
+def _key_holders(
+    keys: Iterable[frozenset[str]], max_block_size: int, limit_of: Callable[[str], int] | None
+) -> pd.DataFrame:
+    """One row per (row, key): the row, the key's hash and the most rows its block may hold."""
+    rows, hashes, limits = [], [], []
+    for row, record_keys in enumerate(keys):
+        for key in record_keys:
+            rows.append(row)
+            hashes.append(hash(key))
+            limits.append(limit_of(key) if limit_of is not None else max_block_size)
+    return pd.DataFrame(
+        {
+            "row": np.array(rows, dtype=np.int64),
+            "key": np.array(hashes, dtype=np.int64),
+            "limit": np.array(limits, dtype=np.int64),
+        }
+    )
 
 
 def compare_rows(table: Table, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -1,13 +1,14 @@
 """Re-match stored records with a model: report what would change, or apply exactly that.
 
-The batch path over every stored record of one type: standardise, block, score
-(`matching.batch`), then cluster in arrival order with the same placement rule as ingestion
-(`golden_records.cluster.cluster_records`, steward not-a-match pairs honoured). The new
-partition is compared with the xref: golden records that would merge, golden records that
-would split, and review tasks that would appear. Steward decisions bound it: a golden record
-a steward merged or unmerged is never split, and two of them are never merged by the matcher.
-`apply_rematch` makes exactly the reported changes, through the golden and stewardship
-services, audited and with their events.
+The batch path over every stored record of one type: standardise, block (a key's block as
+ingestion counted it when the later record's chunk arrived, so a key crowded since still pairs
+the records it paired then), score (`matching.batch`), then cluster in arrival order with the
+same placement rule as ingestion (`golden_records.cluster.cluster_records`, steward
+not-a-match pairs honoured). The new partition is compared with the xref: golden records that
+would merge, golden records that would split, and review tasks that would appear. Steward
+decisions bound it: a golden record a steward merged or unmerged is never split, and two of
+them are never merged by the matcher. `apply_rematch` makes exactly the reported changes,
+through the golden and stewardship services, audited and with their events.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import Clustering, Link, cluster_records
-from matching.batch import Table, build_table, match_table
+from matching.batch import BatchMatches, Table, build_table, candidate_pairs, match_table
+from matching.block import key_kind
 from matching.classify import OUTCOMES
 from matching.model import MatchModel
 from mdm import golden, match_models, matcher, resolve, stewardship
@@ -54,11 +58,17 @@ class RematchReport:
 
 @dataclass(frozen=True)
 class StoredTable:
-    """Every stored record of one entity type, in arrival order, as match views and a Table."""
+    """Every stored record of one entity type, in arrival order, as match views and a Table.
+
+    `chunks` numbers the ingestion chunk each record arrived in (records first stored at one
+    moment), so that blocking sees each key's block as ingestion saw it then; two chunks
+    stored at the very same moment (a frozen test clock) count as one.
+    """
 
     record_ids: tuple[str, ...]
     views: dict[str, Any]
     table: Table
+    chunks: np.ndarray
 
 
 @dataclass
@@ -84,20 +94,34 @@ def load_stored_table(session: Session, entity_type: str) -> StoredTable:
     records, versions = SourceRecord.__table__, SourceRecordVersion.__table__
     # First arrival, as ingestion placed them: the first version rows are numbered in push
     # order, while a chunk shares one received_at and updates move received_at on.
-    first = func.min(versions.c.id)
-    ids = list(session.scalars(
-        select(records.c.id).join(versions, versions.c.source_record_id == records.c.id)
-        .where(records.c.entity_type == entity_type).group_by(records.c.id).order_by(first)))
+    first = (select(versions.c.source_record_id, func.min(versions.c.id).label("first_id"))
+             .join(records, records.c.id == versions.c.source_record_id)
+             .where(records.c.entity_type == entity_type)
+             .group_by(versions.c.source_record_id).subquery())
+    rows = session.execute(select(first.c.source_record_id, versions.c.received_at)
+                           .join(versions, versions.c.id == first.c.first_id)
+                           .order_by(first.c.first_id)).all()
+    ids = [record_id for record_id, _ in rows]
     views = matcher.load_views(session, entity_type, ids)
     table = build_table(entity_type, (views[record_id] for record_id in ids))
+    arrived = [received_at for _, received_at in rows]
+    chunks = np.cumsum([0] + [arrived[i] != arrived[i - 1] for i in range(1, len(arrived))])
     return StoredTable(tuple(str(r) for r in ids),
-                       {str(r): view for r, view in views.items()}, table)
+                       {str(r): view for r, view in views.items()}, table, chunks[:len(ids)])
+
+
+def match_stored(stored: StoredTable, model: MatchModel) -> BatchMatches:
+    """Returns the scored candidate pairs of the stored records, blocked as ingestion blocked."""
+    limits = cache(model.block_limit)
+    pairs = candidate_pairs(stored.table.keys, model.max_block_size, chunks=stored.chunks,
+                            limit_of=lambda key: limits(key_kind(key)))
+    return match_table(stored.table, model, pairs)[0]
 
 
 def plan_rematch(session: Session, entity_type: str, model: MatchModel) -> RematchPlan:
     """Returns the clustering `model` makes of the stored records, beside the xref; no writes."""
     stored = load_stored_table(session, entity_type)
-    matches, _ = match_table(stored.table, model)
+    matches = match_stored(stored, model)
     table = stored.table
     links = [Link(a, b, float(w), o, bool(c)) for a, b, w, o, c in zip(
         table.record_ids[matches.left], table.record_ids[matches.right],

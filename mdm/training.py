@@ -18,7 +18,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.batch import compare_rows, match_table, random_pairs
+from matching.batch import compare_rows, random_pairs
 from matching.classify import OUTCOMES, classify_codes
 from matching.em import estimate_u, train_em, weight_problems
 from matching.model import MatchModel, model_problems
@@ -74,7 +74,7 @@ def train_model(session: Session, entity_type: str, *, actor: str, activate: boo
     """
     previous = matcher.current_model(session, entity_type)
     stored = rematch.load_stored_table(session, entity_type)
-    matches, _ = match_table(stored.table, previous)
+    matches = rematch.match_stored(stored, previous)
     if len(matches.codes) < MIN_CANDIDATE_PAIRS:
         raise UnprocessableError(f"{len(matches.codes)} {entity_type} candidate pairs stored: "
                                  f"at least {MIN_CANDIDATE_PAIRS} are needed to train")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from mdm import match_models, matcher, rematch, stewardship
+from mdm import ingest, match_models, matcher, rematch, sources, stewardship
 from mdm.cli import cli
 from mdm.errors import NotFoundError
 from mdm.models import AuditEntry, Event, GoldenRecord, MatchDecision, ReviewTask, Xref
+from mdm.synthetic import generate_customer_records
 from tests.factories import make_customer
 from tests.service.test_ingest import pos_store, push, web_shop
 from tests.service.test_resolve import PYOTR
@@ -63,6 +65,71 @@ def test_a_rematch_of_unchanged_data_with_the_same_model_changes_nothing(
     report = rematch.rematch_report(session, "customer")
     assert report.records == 3 and report.model_version == SHIPPED
     assert report.merges == () and report.splits == () and report.review_tasks == ()
+
+
+def ingest_synthetic(session, clock, count: int, *, chunk: int = 500) -> None:
+    """`count` synthetic customers of several channels, pushed as `mdm ingest` pushes them."""
+    by_source = defaultdict(list)
+    for synthetic in generate_customer_records(count, seed=3):
+        by_source[synthetic.source].append(synthetic.record)
+    for name, records in sorted(by_source.items()):
+        source = sources.add_source(session, name)
+        for start in range(0, len(records), chunk):
+            ingest.ingest_records(session, source, "customer", records[start:start + chunk],
+                                  now=clock.advance(seconds=1))
+            session.commit()
+
+
+def test_a_rematch_of_thousands_of_ingested_customers_with_the_same_model_changes_nothing(
+        session, clock):
+    # Ingestion (record by record, against golden records) and the batch re-match (all pairs,
+    # own clusters) must make the same decisions: pair order, crowded keys and ties included.
+    ingest_synthetic(session, clock, 2_500)
+    report = rematch.rematch_report(session, "customer")
+    assert report.records == 2_500
+    assert (report.merges, report.splits, report.review_tasks) == ((), (), ())
+    assert session.scalar(select(func.count()).select_from(ReviewTask)) > 0
+
+
+def orlova(source_key: str, first_name: str, last_name: str) -> dict:
+    return make_customer(source_key=source_key, first_name=first_name, last_name=last_name,
+                         middle_name=None, email=None, birth_date=None, loyalty_card=None,
+                         phone="+7 977 769-30-76",
+                         address={"country": "RU", "city": "Новосибирск",
+                                  "street": "ул. Тверская", "house": "105"})
+
+
+def test_crossed_names_pushed_later_are_decided_alike_by_ingestion_and_rematch(
+        session, web_shop, pos_store, clock):
+    # Ingestion compares the new record with the stored one, the batch the older with the
+    # newer; the cashier's crossed "Орлова Мша" must read the same either way.
+    push(session, pos_store, [orlova("pos-302", "Орлова", "Мша")], clock)
+    clock.advance(seconds=1)
+    push(session, web_shop, [orlova("web-2251", "Мария", "Орлова")], clock)
+    report = rematch.rematch_report(session, "customer")
+    assert (report.merges, report.splits, report.review_tasks) == ((), (), ())
+
+
+def test_a_key_crowded_since_still_pairs_the_records_ingestion_paired_before(
+        session, web_shop, pos_store, clock):
+    small_blocks = dataclasses.replace(matcher.shipped_model("customer"),
+                                       version="customer-small-blocks", max_block_size=3)
+    store(session, small_blocks, clock, active=True)
+    for source, key in [(web_shop, "web-1"), (pos_store, "pos-1"), (web_shop, "web-2"),
+                        (pos_store, "pos-2")]:
+        clock.advance(seconds=1)
+        push(session, source, [make_customer(source_key=key)], clock)
+    # The fourth Юлия found every key crowded; the first three had linked before it came.
+    assert sorted(map(len, members_by_golden(session))) == [1, 3]
+    report = rematch.rematch_report(session, "customer")
+    assert (report.merges, report.splits, report.review_tasks) == ((), (), ())
+
+
+def members_by_golden(session) -> list[set[str]]:
+    members = defaultdict(set)
+    for record_id, golden_id in golden_of(session).items():
+        members[golden_id].add(record_id)
+    return list(members.values())
 
 
 def test_a_rematch_reports_golden_records_that_would_merge_and_writes_nothing(
