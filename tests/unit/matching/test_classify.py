@@ -217,3 +217,18 @@ def test_a_listing_without_gtin_of_the_same_brand_title_and_colour_goes_to_a_ste
     white = product(record_id="web_shop:sku-2", color="white")
     listing = product(gtin=None, color="white")
     assert score(compare_products(white, listing), PRODUCTS).outcome == "review"
+
+
+def test_a_stranger_sharing_only_a_first_name_and_birth_date_is_never_an_auto_link():
+    # Юлия Петрова, born the same day as Юлия Иванова: no e-mail, phone or card in common.
+    stranger = customer(last_name=name("petrova", phonetic="PTRAV"), last_name_stem="petrov",
+                        emails=(), phones=(), loyalty_card=None, address=None, middle_name=None)
+    result = score(compare_customers(YULIYA, stranger), CUSTOMERS)
+    assert result.match_weight >= CUSTOMERS.thresholds.auto_link
+    assert (result.outcome, result.explanation.hard_conflicts[0]) == ("review", "last_name")
+
+
+def test_a_married_name_with_the_same_phone_and_birth_date_is_still_an_auto_link():
+    married = customer(last_name=name("petrova", phonetic="PTRAV"), last_name_stem="petrov",
+                       emails=(), loyalty_card=None, address=None)
+    assert score(compare_customers(YULIYA, married), CUSTOMERS).outcome == "auto_link"
