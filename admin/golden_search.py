@@ -11,7 +11,6 @@ from matching.block import customer_keys, product_keys
 from matching.standardise import standardise_customer, standardise_product
 from mdm.models import GoldenRecord, MatchKey, Xref
 from mdm.store.golden_state import fold_for_search
-from mdm.strong_ids import identifier_keys
 
 RESULT_LIMIT = 50
 
@@ -25,9 +24,6 @@ def identifier_search_keys(query: str) -> set[str]:
     customer = standardise_customer({"email": query, "phone": query}, record_id="q", source="q")
     product = standardise_product({"gtin": query}, record_id="q", source="q")
     keys = set(customer_keys(customer)) | set(product_keys(product))
-    # The interim exact-identifier rule writes its own key forms too.
-    keys |= identifier_keys("customer", {"email": query, "phone": query})
-    keys |= identifier_keys("product", {"gtin": query})
     return {key for key in keys if key.split(":", 1)[0] in ("email", "phone", "gtin")}
 
 
