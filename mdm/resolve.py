@@ -10,13 +10,14 @@ tasks; both keep the matcher's explanation.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import (
@@ -30,7 +31,7 @@ from golden_records.cluster import (
 from matching.classify import Explanation
 from matching.model import MatchModel
 from mdm import golden, match_views, matcher
-from mdm.models import MatchDecision, Xref
+from mdm.models import MatchDecision, SourceRecord, Xref
 from mdm.models import ReviewTask as ReviewTaskRow
 from mdm.store import golden_state as store
 
@@ -273,11 +274,50 @@ def explanation_json(explanation: Explanation) -> dict[str, Any]:
     return data
 
 
-def review_priority(match_weight: float, model: MatchModel) -> float:
-    """Returns the priority of a review task: 1 on a threshold, falling as the weight leaves it."""
+def review_priority(match_weight: float, model: MatchModel, impact: float = 0.0) -> float:
+    """Returns the priority of a review task: uncertainty times business impact.
+
+    Uncertainty is 1 on a threshold, falling as the weight leaves it; `impact` (records behind
+    a customer, units in stock of a product) raises it logarithmically, so a busy customer or a
+    stocked product is decided first without drowning every other task.
+    """
     distance = min(abs(match_weight - model.thresholds.auto_link),
                    abs(match_weight - model.thresholds.review))
-    return 1.0 / (1.0 + distance)
+    return (1.0 + math.log1p(max(impact, 0.0))) / (1.0 + distance)
+
+
+def _business_impact(session: Session, run: MatchRun, tasks: list[ReviewTask]) -> dict:
+    """Impact per task pair: for customers the other records of both golden records, for
+    products the units on hand of both records' SKUs."""
+    if run.entity_type == "product":
+        on_hand = stock_on_hand(session, {r for task in tasks for r in task.record_ids})
+        return {task.record_ids: sum(on_hand.get(r, 0) for r in task.record_ids)
+                for task in tasks}
+    impact = {}
+    for task in tasks:
+        clusters = {run.state.member_of.get(r, r) for r in task.record_ids}
+        records = sum(len(run.state.members.get(c, ())) for c in clusters)
+        impact[task.record_ids] = max(records - 2, 0)
+    return impact
+
+
+def stock_on_hand(session: Session, product_record_ids: set[str]) -> dict[str, int]:
+    """Units on hand reported for each product source record (its source's stock rows)."""
+    if not product_record_ids:
+        return {}
+    records = SourceRecord.__table__
+    products = session.execute(
+        select(records.c.id, records.c.source_id, records.c.source_key)
+        .where(records.c.id.in_([uuid.UUID(r) for r in product_record_ids]))).all()
+    sku = records.c.payload["source_sku"].as_string()
+    units = records.c.payload["on_hand"].as_integer()
+    totals: dict[str, int] = {}
+    for record_id, source_id, source_key in products:
+        total = session.execute(select(func.coalesce(func.sum(units), 0)).where(
+            records.c.entity_type == "stock", records.c.source_id == source_id,
+            sku == source_key)).scalar()
+        totals[str(record_id)] = int(total or 0)
+    return totals
 
 
 def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> None:
@@ -290,6 +330,7 @@ def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> N
     open_pairs = _open_review_pairs(session, {r for pair in pairs for r in pair})
     new_tasks = [task for pair, task in pairs.items() if pair not in open_pairs]
     rows = []
+    impact = _business_impact(session, run, new_tasks)
     for task, result in zip(new_tasks, _explain(run, [t.record_ids for t in new_tasks]),
                             strict=True):
         rows.append({
@@ -297,7 +338,8 @@ def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> N
             "left_record_id": uuid.UUID(task.record_ids[0]),
             "right_record_id": uuid.UUID(task.record_ids[1]),
             "match_weight": result.match_weight, "match_probability": result.match_probability,
-            "priority": review_priority(result.match_weight, run.model),
+            "priority": review_priority(result.match_weight, run.model,
+                                        impact[task.record_ids]),
             "explanation": {**explanation_json(result.explanation), "reason": task.reason},
             "status": "open", "created_at": now, "comment": "",
         })

@@ -61,8 +61,15 @@ class GoldenMachine(RuleBasedStateMachine):
     def live_goldens(self) -> list[GoldenRecord]:
         self.session.expire_all()
         # Ordered by what the steps decide (ids are random), so examples replay exactly.
-        return list(self.session.scalars(select(GoldenRecord).where(
-            GoldenRecord.status == "active").order_by(GoldenRecord.created_at)))
+        goldens = self.session.scalars(select(GoldenRecord).where(
+            GoldenRecord.status == "active"))
+        keys = {str(record_id): (source_id, key) for record_id, source_id, key in
+                self.session.execute(select(SourceRecord.id, SourceRecord.source_id,
+                                            SourceRecord.source_key))}
+        # Two golden records made in one step share created_at: break the tie by their
+        # members' source keys, never by the random ids.
+        return sorted(goldens, key=lambda g: (g.created_at, sorted(
+            keys.get(str(m), (0, "")) for m in g.member_ids)))
 
     def records(self) -> list:
         return list(self.session.scalars(select(SourceRecord.id).order_by(

@@ -236,3 +236,37 @@ def test_candidates_come_with_their_stored_views_and_golden_records(
     assert set(found.shared[pos_id]) == {web_id}
     assert found.golden_ids == {web_id: golden_id, pos_id: golden_id}
     assert found.views[web_id].emails == ("yulia.ivanova@example.ru",)
+
+
+def test_review_priority_rises_with_business_impact_and_falls_with_certainty():
+    from matching.model import default_model
+    from mdm.resolve import review_priority
+
+    model = default_model("customer")
+    on_threshold = model.thresholds.auto_link
+    assert review_priority(on_threshold, model, impact=40) > review_priority(on_threshold, model)
+    assert review_priority(on_threshold, model) > review_priority(on_threshold + 6, model)
+    assert review_priority(on_threshold, model, impact=0) == 1.0
+
+
+def test_stock_on_hand_sums_the_units_of_a_products_stock_rows(session, clock):
+    from mdm import ingest, sources
+    from mdm.resolve import stock_on_hand
+    from tests.factories import make_product
+
+    web_shop = sources.add_source(session, "web_shop")
+    summary = ingest.ingest_records(session, web_shop, "product", [make_product()],
+                                    now=clock())
+    stock = [{"source_key": "st-1", "location_id": "msk-1", "source_sku": "p-501", "on_hand": 7},
+             {"source_key": "st-2", "location_id": "spb-2", "source_sku": "p-501", "on_hand": 5},
+             {"source_key": "st-3", "location_id": "msk-1", "source_sku": "p-999", "on_hand": 40}]
+    ingest.ingest_records(session, web_shop, "stock", stock, now=clock())
+    session.commit()
+    from sqlalchemy import select
+
+    from mdm.models import SourceRecord
+
+    product_id = str(session.scalar(select(SourceRecord.id)
+                                    .where(SourceRecord.entity_type == "product")))
+    assert summary.counts["created"] == 1
+    assert stock_on_hand(session, {product_id}) == {product_id: 12}
