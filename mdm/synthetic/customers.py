@@ -11,7 +11,7 @@ from mdm.synthetic.people import PeopleFactory
 from mdm.synthetic.records import (
     SyntheticRecord,
     check_rate,
-    records_per_entity,
+    entity_batches,
     shuffled,
     source_pool,
 )
@@ -40,19 +40,11 @@ def generate_customers(n_entities: int, *, seed: int, duplicate_rate: float = 0.
     people = PeopleFactory(rng, vocabulary)
     channels = CustomerChannels(rng, vocabulary)
 
-    def batches() -> Iterator[list[SyntheticRecord]]:
-        made = 0
-        while made < n_entities:
-            batch = []
-            for person in people.household()[: n_entities - made]:
-                for _ in range(records_per_entity(rng, duplicate_rate)):
-                    source = pool.draw(rng)
-                    record = channels.render[source](person, source)
-                    batch.append(SyntheticRecord(source, "customer", record, person.entity_id))
-                made += 1
-            yield batch
-
-    return shuffled(batches(), random.Random(seed + 1))
+    batches = entity_batches(people.household, n_entities, rng=rng,
+                             duplicate_rate=duplicate_rate, pool=pool,
+                             render=lambda person, source: channels.render[source](person, source),
+                             entity_type="customer")
+    return shuffled(batches, random.Random(seed + 1))
 
 
 def generate_customer_records(n_records: int, *, seed: int, duplicate_rate: float = 0.2,

@@ -10,7 +10,7 @@ from mdm.synthetic.product_channels import ProductChannels
 from mdm.synthetic.records import (
     SyntheticRecord,
     check_rate,
-    records_per_entity,
+    entity_batches,
     shuffled,
     source_pool,
 )
@@ -39,16 +39,7 @@ def generate_products(n_entities: int, *, seed: int, duplicate_rate: float = 0.5
     catalogue = Catalogue(rng, vocabulary)
     channels = ProductChannels(rng, vocabulary)
 
-    def batches() -> Iterator[list[SyntheticRecord]]:
-        made = 0
-        while made < n_entities:
-            batch = []
-            for variant in catalogue.model()[: n_entities - made]:
-                for _ in range(records_per_entity(rng, duplicate_rate)):
-                    source = pool.draw(rng)
-                    record = channels.render(variant, source)
-                    batch.append(SyntheticRecord(source, "product", record, variant.entity_id))
-                made += 1
-            yield batch
-
-    return shuffled(batches(), random.Random(seed + 1))
+    batches = entity_batches(catalogue.model, n_entities, rng=rng,
+                             duplicate_rate=duplicate_rate, pool=pool, render=channels.render,
+                             entity_type="product")
+    return shuffled(batches, random.Random(seed + 1))

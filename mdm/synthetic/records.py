@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from mdm.synthetic.vocabulary import Weighted
@@ -49,6 +49,27 @@ def check_rate(duplicate_rate: float) -> None:
     """Raise ValueError unless 0 <= duplicate_rate < 0.85 (the cap keeps groups ≤ 8 records)."""
     if not 0 <= duplicate_rate < 0.85:
         raise ValueError(f"duplicate_rate must be in [0, 0.85), got {duplicate_rate}")
+
+
+def entity_batches(groups: Callable[[], Sequence[Any]], n_entities: int, *,
+                   rng: random.Random, duplicate_rate: float, pool: Weighted[str],
+                   render: Callable[[Any, str], dict[str, Any]],
+                   entity_type: str) -> Iterator[list[SyntheticRecord]]:
+    """Batches of records for `n_entities` true entities, one batch per group of them.
+
+    `groups()` returns the next household or product model; each entity gets one record and
+    then more with probability `duplicate_rate`, each from a source drawn from `pool`.
+    """
+    made = 0
+    while made < n_entities:
+        batch = []
+        for entity in groups()[: n_entities - made]:
+            for _ in range(records_per_entity(rng, duplicate_rate)):
+                source = pool.draw(rng)
+                batch.append(SyntheticRecord(source, entity_type, render(entity, source),
+                                             entity.entity_id))
+            made += 1
+        yield batch
 
 
 def shuffled(batches: Iterable[Sequence[SyntheticRecord]], rng: random.Random,
