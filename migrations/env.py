@@ -18,14 +18,14 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+# Batch mode lets SQLite alter tables; both modes render our types as plain SQLAlchemy ones.
+COMMON_OPTIONS = {"target_metadata": target_metadata, "render_as_batch": True,
+                  "compare_type": True, "render_item": render_item}
+
+
 def run_migrations_offline() -> None:
-    context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
-        target_metadata=target_metadata,
-        literal_binds=True,
-        render_as_batch=True,
-        render_item=render_item,
-    )
+    context.configure(url=config.get_main_option("sqlalchemy.url"), literal_binds=True,
+                      **COMMON_OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -47,13 +47,7 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        render_as_batch=True,
-        compare_type=True,
-        render_item=render_item,
-    )
+    context.configure(connection=connection, **COMMON_OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 
