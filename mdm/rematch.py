@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -303,13 +303,29 @@ def _record_auto_link(session: Session, plan: RematchPlan, link: Link,
 def _add_review_tasks(session: Session, plan: RematchPlan, pairs: tuple[tuple[str, str], ...],
                       now: dt.datetime) -> None:
     reasons = {tuple(sorted(t.record_ids)): t.reason for t in plan.clustering.review_tasks}
+    impact = business_impact(session, plan, pairs)
     rows = [{
         "id": uuid.uuid4(), "entity_type": plan.entity_type,
         "left_record_id": uuid.UUID(a), "right_record_id": uuid.UUID(b),
         "match_weight": result.match_weight, "match_probability": result.match_probability,
-        "priority": resolve.review_priority(result.match_weight, plan.model),
+        "priority": resolve.review_priority(result.match_weight, plan.model, impact[(a, b)]),
         "explanation": {**result.explanation.to_dict(), "reason": reasons[(a, b)]},
         "status": "open", "created_at": now, "comment": "",
     } for (a, b), result in zip(pairs, _explained(plan, list(pairs)), strict=True)]
     if rows:
         session.execute(insert(ReviewTask.__table__), rows)
+
+
+def business_impact(session: Session, plan: RematchPlan,
+                    pairs: tuple[tuple[str, str], ...]) -> dict[tuple[str, str], int]:
+    """Impact per pair, as ingestion weighs it: for customers the other source records of
+    both current golden records, for products the units on hand of both records' SKUs."""
+    if plan.entity_type == "product":
+        on_hand = resolve.stock_on_hand(session, {r for pair in pairs for r in pair})
+        return {pair: sum(on_hand.get(r, 0) for r in pair) for pair in pairs}
+    sizes = Counter(plan.golden_of.values())
+    impact = {}
+    for pair in pairs:
+        goldens = {plan.golden_of.get(r, r) for r in pair}
+        impact[pair] = max(sum(sizes.get(g, 1) for g in goldens) - 2, 0)
+    return impact

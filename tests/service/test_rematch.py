@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from collections import defaultdict
 
 import pytest
@@ -12,6 +13,7 @@ from mdm import ingest, match_models, matcher, rematch, sources, stewardship
 from mdm.cli import cli
 from mdm.errors import NotFoundError
 from mdm.models import AuditEntry, Event, GoldenRecord, MatchDecision, ReviewTask, Xref
+from mdm.resolve import review_priority
 from mdm.synthetic import generate_customer_records
 from tests.factories import make_customer
 from tests.service.test_ingest import pos_store, push, web_shop
@@ -204,6 +206,33 @@ def test_a_doubtful_pair_becomes_one_new_review_task(session, two_goldens, clock
     assert task.status == "open" and task.explanation["model_version"] == "customer-doubtful"
     assert rematch.rematch_report(session, "customer",
                                   model_version="customer-doubtful").review_tasks == ()
+
+
+def test_a_rematch_task_is_weighed_by_the_records_behind_its_golden_records(
+        session, two_goldens, web_shop, clock):
+    store(session, with_thresholds("customer-cautious-2", 1000.0, 1000.0), clock, active=True)
+    push(session, web_shop, [make_customer(source_key="yulia-app", phone=None)], clock)
+    assert len(active_goldens(session)) == 3
+    store(session, with_thresholds("customer-doubtful", 1000.0, -1000.0), clock, active=False)
+    plan = rematch.plan_rematch(session, "customer",
+                                rematch.model_for(session, "customer", "customer-doubtful"))
+    pairs = rematch.new_review_pairs(session, plan)
+    impact = rematch.business_impact(session, plan, pairs)
+    assert set(impact.values()) == {0}
+    first, second = sorted(set(plan.golden_of.values()))[:2]
+    stewardship.merge_golden(session, uuid.UUID(first), uuid.UUID(second), actor="test",
+                             now=clock())
+    session.commit()
+    plan = rematch.plan_rematch(session, "customer", plan.model)
+    pairs = rematch.new_review_pairs(session, plan)
+    impact = rematch.business_impact(session, plan, pairs)
+    assert max(impact.values()) == 1
+    rematch.apply_rematch(session, "customer", actor="test", now=clock(),
+                          model_version="customer-doubtful")
+    for task in session.scalars(select(ReviewTask)):
+        pair = tuple(sorted((str(task.left_record_id), str(task.right_record_id))))
+        assert task.priority == pytest.approx(
+            review_priority(task.match_weight, plan.model, impact[pair]))
 
 
 def test_an_unknown_model_version_is_refused(session, web_shop, clock):
