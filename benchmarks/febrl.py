@@ -2,7 +2,7 @@
 
 The mapping follows the record contract of DESIGN.md: given_name → first_name,
 surname → last_name, date_of_birth → birth_date, the address parts →
-address, soc_sec_id → loyalty_card.
+address, soc_sec_id → national_id (a personal government number, not a household card).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def febrl_raw_records(frame: pd.DataFrame) -> list[dict]:
                 "first_name": _clean(row["given_name"]),
                 "last_name": _clean(row["surname"]),
                 "birth_date": _iso_date(row["date_of_birth"]),
-                "loyalty_card": _clean(row["soc_sec_id"]),
+                "national_id": _clean(row["soc_sec_id"]),
                 "address": {
                     "country": "AU",
                     "region": _clean(row["state"]),
@@ -96,7 +96,7 @@ def _fallback_view(record: dict) -> CustomerView:
         last_name_stem=record["last_name"].casefold() if record["last_name"] else None,
         birth_date=born,
         birth_date_swapped=swapped,
-        loyalty_card=record["loyalty_card"],
+        national_id=record["national_id"],
         address=AddressView(
             country="AU",
             region=address["region"],

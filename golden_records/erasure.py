@@ -22,7 +22,7 @@ from golden_records.types import Event, GoldenRecord, GoldenState, InvalidOperat
 # Attributes that identify a person; a product carries none.
 PII_FIELDS: Mapping[str, frozenset[str]] = {
     "customer": frozenset({"first_name", "last_name", "middle_name", "email", "phone",
-                           "birth_date", "address", "loyalty_card"}),
+                           "birth_date", "address", "loyalty_card", "national_id"}),
     "product": frozenset(),
 }
 

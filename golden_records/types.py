@@ -22,7 +22,7 @@ Status = Literal["active", "merged", "erased"]
 ENTITY_ATTRIBUTES: Mapping[str, frozenset[str]] = {
     "customer": frozenset(
         {"first_name", "last_name", "middle_name", "email", "phone", "birth_date",
-         "address", "loyalty_card"}
+         "address", "loyalty_card", "national_id"}
     ),
     "product": frozenset(
         {"gtin", "brand", "title", "category", "attributes", "price", "currency"}

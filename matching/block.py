@@ -62,6 +62,11 @@ def card_keys(view: CustomerView) -> frozenset[str]:
     return frozenset({f"card:{view.loyalty_card}"}) if view.loyalty_card else frozenset()
 
 
+def national_id_keys(view: CustomerView) -> frozenset[str]:
+    """`national_id:<number>` for a personal document number."""
+    return frozenset({f"national_id:{view.national_id}"}) if view.national_id else frozenset()
+
+
 def name_dob_keys(view: CustomerView) -> frozenset[str]:
     """`name_dob:<names in sorted order>|<date>`: swapped first/last names still meet."""
     first, last = _names(view)
@@ -155,6 +160,7 @@ CUSTOMER_KEY_FUNCTIONS: tuple[Callable[[CustomerView], frozenset[str]], ...] = (
     email_keys,
     phone_keys,
     card_keys,
+    national_id_keys,
     name_dob_keys,
     phonetic_dob_keys,
     name_postcode_keys,

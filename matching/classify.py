@@ -128,6 +128,17 @@ def classify_codes(codes: np.ndarray, model: MatchModel) -> Scores:
     return Scores(weight, outcome, match_rule & ~conflict, conflict, identified)
 
 
+def conflicting_fields(
+    conflicts: Sequence[tuple[Rule, np.ndarray]], model: MatchModel, codes: np.ndarray, row: int
+) -> tuple[str, ...]:
+    """The fields named by the conflict rules holding for pair `row`, those unknown in it left
+    out: a missing national id or card is not a reason, only an absent exception."""
+    known = {f.name for f, code in zip(model.fields, codes[row], strict=True) if code >= 0}
+    return tuple(dict.fromkeys(
+        name for rule, holds in conflicts if holds[row] for name, _ in rule if name in known
+    ))
+
+
 def level_codes(vector: ComparisonVector, model: MatchModel) -> np.ndarray:
     """The vector's levels as codes in model order (-1 for null)."""
     levels = dict(vector.levels)
@@ -177,9 +188,7 @@ def explain_codes(
             match_weight=weight,
             outcome=OUTCOMES[scores.outcome[row]],
             hard_match=bool(scores.hard_match[row]),
-            hard_conflicts=tuple(
-                dict.fromkeys(name for rule, holds in conflicts if holds[row] for name, _ in rule)
-            ),
+            hard_conflicts=conflicting_fields(conflicts, model, codes, row),
             has_identifier=bool(scores.has_identifier[row]),
             model_version=model.version,
             auto_link_threshold=model.thresholds.auto_link,

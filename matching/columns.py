@@ -36,6 +36,7 @@ CUSTOMER_COLUMNS = (
     "postcode",
     "city",
     "card",
+    "national_id",
 )
 PRODUCT_COLUMNS = (
     "gtin",
@@ -98,6 +99,7 @@ def customer_columns(view: CustomerView) -> dict[str, Any]:
         "postcode": _text(address.postcode) if address else None,
         "city": _text(address.city) if address else None,
         "card": _text(view.loyalty_card),
+        "national_id": _text(view.national_id),
     }
     return columns
 

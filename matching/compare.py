@@ -28,6 +28,7 @@ from matching.similarity import (
     token_set,
     truthy,
 )
+from matching.standardise.national_ids import id_shape, is_verified_national_id
 from matching.views import CustomerView, ProductView
 
 Columns = Mapping[str, Any]
@@ -152,6 +153,24 @@ def _address(a: Columns, b: Columns) -> tuple[Any, Rules]:
     ]
 
 
+def _national_id(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    id_a, id_b = a["national_id"], b["national_id"]
+    # Numbers of different shapes are different kinds of document (a passport, a tax id):
+    # they neither agree nor disagree.
+    other_kind = pairwise(lambda x, y: id_shape(x) != id_shape(y), id_a, id_b)
+    return missing(id_a) | missing(id_b) | other_kind, [
+        ("exact", equal(id_a, id_b)),
+        # Check digits rule out a keying error: two verified numbers are two documents.
+        ("different", pairwise(_both_verified, id_a, id_b)),
+        # Same shape: one character mistyped or two neighbours swapped (7180320 / 7180230).
+        ("typo", edit_distance(id_a, id_b) <= 1),
+    ]
+
+
+def _both_verified(x: str, y: str) -> bool:
+    return is_verified_national_id(x) and is_verified_national_id(y)
+
+
 def _exact_or_typo(column: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
     def decide(a: Columns, b: Columns) -> tuple[Any, Rules]:
         return missing(a[column]) | missing(b[column]), [
@@ -222,6 +241,7 @@ CUSTOMER_COMPARISONS: tuple[FieldComparison, ...] = (
     FieldComparison("postcode", EXACT_TYPO, _exact_or_typo("postcode")),
     FieldComparison("city", EXACT_SIMILAR, _exact_or_similar("city")),
     FieldComparison("loyalty_card", EXACT_TYPO, _exact_or_typo("card")),
+    FieldComparison("national_id", ("exact", "typo", "different", "else"), _national_id),
 )
 
 NAME_COLUMNS = ("latin", "canon", "phon", "initial")

@@ -135,7 +135,12 @@ def _rule_to_json(rule: Rule) -> dict[str, list[str]]:
 
 
 def model_from_dict(data: dict[str, Any]) -> MatchModel:
-    """The model described by `data` (as read from JSON); raises ModelError listing all problems."""
+    """The model described by `data` (as read from JSON); raises ModelError listing all problems.
+
+    A model stored before a field was added (a trained version) gets that field from the
+    shipped model, with the shipped rules naming only new fields (see `with_new_fields`).
+    """
+    data = with_new_fields(data)
     fields = tuple(
         FieldModel(
             name=f["name"],
@@ -164,6 +169,35 @@ def model_from_dict(data: dict[str, Any]) -> MatchModel:
     if problems:
         raise ModelError("; ".join(problems))
     return model
+
+
+def with_new_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the fields its entity type compares but it lacks, taken from the shipped model.
+
+    Of the shipped rules, only those naming new fields alone are added (a new identifier
+    may link, a conflict of its own holds); the stored rules stay as they were, so an older
+    model never loses a conflict that a new field would override.
+    """
+    compared = [c.name for c in COMPARISONS.get(data.get("entity_type"), ())]
+    present = {f["name"] for f in data.get("fields", ())}
+    new = [name for name in compared if name not in present]
+    if not new or not present or not present <= set(compared):
+        return data
+    shipped = _shipped_dict(data["entity_type"])
+    shipped_fields = {f["name"]: f for f in shipped["fields"]}
+    by_name = {f["name"]: f for f in data["fields"]}
+    rules = {kind: list(stored) for kind, stored in data.get("rules", {}).items()}
+    for kind, shipped_rules in shipped.get("rules", {}).items():
+        rules.setdefault(kind, []).extend(r for r in shipped_rules if set(r) <= set(new))
+    # A new identifier's blocking key gets the shipped limit; stored limits win.
+    limits = {**shipped.get("block_limits", {}), **data.get("block_limits", {})}
+    return {**data, "fields": [by_name.get(name) or shipped_fields[name] for name in compared],
+            "rules": rules, "block_limits": limits}
+
+
+def _shipped_dict(entity_type: str) -> dict[str, Any]:
+    path = resources.files("matching") / "data" / f"model_{entity_type}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def model_to_dict(model: MatchModel) -> dict[str, Any]:
@@ -245,5 +279,4 @@ def dump_model(model: MatchModel) -> str:
 
 def default_model(entity_type: str) -> MatchModel:
     """The model shipped for `entity_type` (`customer` or `product`)."""
-    path = resources.files("matching") / "data" / f"model_{entity_type}.json"
-    return load_model(path.read_text(encoding="utf-8"))
+    return model_from_dict(_shipped_dict(entity_type))

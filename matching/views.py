@@ -73,6 +73,8 @@ class CustomerView:
     # Digits a masked phone shows before its mask, as the start of an E.164 number
     # (`+7 916 ***-**-67` → '+7916'); with the suffix, weak evidence grows moderate.
     phone_prefix: str | None = None
+    # A personal document number (tax id, SNILS, SSN, passport): letters and digits, upper case.
+    national_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ class CustomerSchema(RecordSchema):
     birth_date = _text(32)
     address = fields.Nested(AddressSchema, allow_none=True)
     loyalty_card = Identifier(allow_none=True)
+    national_id = Identifier(allow_none=True)
 
 
 class ProductSchema(RecordSchema):

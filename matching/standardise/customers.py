@@ -21,9 +21,11 @@ from matching.standardise.names import (
     as_surname,
     last_name_stem,
     repair_name_order,
+    split_whole_name,
     standardise_name,
     with_gender,
 )
+from matching.standardise.national_ids import standardise_national_id
 from matching.standardise.phones import (
     PHONE_SEPARATORS,
     masked_phone_start,
@@ -79,14 +81,17 @@ def standardise_customer(
         birth_date_swapped=swapped,
         address=_address(raw, region, junk, problems),
         loyalty_card=_loyalty_card(raw, junk, problems),
+        national_id=_national_id(raw, problems),
         invalid=tuple(problems),
     )
 
 
 def _names(raw: Mapping, problems: Problems) -> dict:
-    written = tuple(
+    first, middle, last = (
         text_field(raw, field, problems) for field in ("first_name", "middle_name", "last_name"))
-    return dict(_person_names(*written))
+    if middle is None:
+        first, last = split_whole_name(first, last)
+    return dict(_person_names(first, middle, last))
 
 
 @lru_cache(maxsize=65536)
@@ -203,3 +208,17 @@ def _loyalty_card(raw: Mapping, junk: JunkValues, problems: Problems) -> str | N
         problems.add("loyalty_card", "junk", card)
         return None
     return card
+
+
+def _national_id(raw: Mapping, problems: Problems) -> str | None:
+    written = raw.get("national_id")
+    # Channels send document numbers as text or as whole numbers, like GTINs.
+    if isinstance(written, int) and not isinstance(written, bool):
+        written = str(written)
+    written = text_field({"national_id": written}, "national_id", problems)
+    if written is None:
+        return None
+    number = standardise_national_id(written)
+    if number is None:
+        problems.add("national_id", "invalid", written)
+    return number

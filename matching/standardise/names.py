@@ -156,6 +156,37 @@ def repair_name_order(
     return first, last
 
 
+def split_whole_name(
+    first: str | None, last: str | None
+) -> tuple[str | None, str | None]:
+    """(first, last) with a whole name written in one field alone split into its two fields.
+
+    Marketplaces put the recipient in one field ("Васильев А.", "Юлия Иванова"); the
+    split happens only when it is plain: one word an initial, or one a known given name.
+
+    >>> split_whole_name(None, "Васильев А."), split_whole_name("Юлия Иванова", None)
+    (('А.', 'Васильев'), ('Юлия', 'Иванова'))
+    >>> split_whole_name(None, "Анна-Мария Ли Вонг")
+    (None, 'Анна-Мария Ли Вонг')
+    """
+    whole = last if first is None else first if last is None else None
+    parts = whole.split() if whole else []
+    if len(parts) != 2:
+        return first, last
+    initial = [_is_initial_word(part) for part in parts]
+    given = [is_known_given_name(latin_key(part)) for part in parts]
+    for marks in (initial, given):
+        if marks[0] != marks[1]:
+            given_part = 0 if marks[0] else 1
+            return parts[given_part], parts[1 - given_part]
+    return first, last
+
+
+def _is_initial_word(word: str) -> bool:
+    letters = words(clean_text(word))
+    return len(letters) == 1 and len(letters[0]) == 1
+
+
 @lru_cache(maxsize=65536)
 def as_surname(name: PersonName) -> PersonName:
     """`name` read as a surname: no diminutive resolution (Марина the surname stays marina)."""

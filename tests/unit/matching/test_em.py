@@ -211,4 +211,5 @@ def test_em_keeps_the_random_pair_u_of_identifiers_when_no_steward_labelled_a_pa
 
 
 def test_the_identifiers_are_the_fields_that_alone_allow_an_auto_link():
-    assert set(identifier_fields(MODEL)) == {"birth_date", "email", "phone", "loyalty_card"}
+    assert set(identifier_fields(MODEL)) == {
+        "birth_date", "email", "phone", "loyalty_card", "national_id"}

@@ -10,7 +10,7 @@ from matching.standardise import (
     repair_name_order,
     standardise_name,
 )
-from matching.standardise.names import as_surname, given_names, with_gender
+from matching.standardise.names import as_surname, given_names, split_whole_name, with_gender
 from matching.standardise.text import clean_text, latin_key, mend_homoglyphs, to_latin
 
 
@@ -170,3 +170,28 @@ def test_latin_key_splits_on_hyphens_and_punctuation():
 def test_double_letters_fold_but_digits_do_not():
     assert to_latin("кирилл") == "kiril"
     assert to_latin("11") == "11"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "split"),
+    [
+        (None, "Васильев А.", ("А.", "Васильев")),
+        ("Иванова Ю.", None, ("Ю.", "Иванова")),
+        ("Юлия Иванова", None, ("Юлия", "Иванова")),
+        (None, "Иванова Юлия", ("Юлия", "Иванова")),
+        # Not plain: two surnames, three words, or both fields already filled.
+        (None, "Петрова Сидорова", (None, "Петрова Сидорова")),
+        (None, "Анна-Мария Ли Вонг", (None, "Анна-Мария Ли Вонг")),
+        ("Юлия", "Иванова", ("Юлия", "Иванова")),
+    ],
+)
+def test_a_whole_name_in_one_field_is_split_only_when_plain(first, last, split):
+    assert split_whole_name(first, last) == split
+
+
+def test_a_marketplace_recipient_in_one_field_meets_the_full_record_on_surname_and_initial():
+    from matching.standardise import standardise_customer
+
+    view = standardise_customer({"last_name": "Васильев А."}, record_id="1", source="ozon")
+    assert (view.first_name.is_initial, view.first_name.latin, view.last_name.latin) == (
+        True, "a", "vasilev")

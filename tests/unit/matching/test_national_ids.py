@@ -1,0 +1,143 @@
+"""A personal document number (national id): standardised, compared, blocked, and ruling.
+
+Father and son share a surname, a flat and a family loyalty card; only their own document
+numbers (and birth dates) tell them apart.
+"""
+
+import datetime as dt
+
+import pytest
+
+from matching.block import customer_keys
+from matching.classify import score
+from matching.compare import compare_customers
+from matching.model import default_model, model_from_dict, model_to_dict
+from matching.standardise import standardise_customer
+from matching.standardise.national_ids import is_verified_national_id, standardise_national_id
+from tests.unit.matching.sample_views import customer, name
+
+CUSTOMERS = default_model("customer")
+INN = "500100732259"        # a person's INN, check digits hold
+OTHER_INN = "773605000069"  # another person's
+SNILS = "11223344595"
+SSN = "078051120"           # no check digit
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("ИНН 5001-0073-2259", INN),
+        ("500100732259", INN),
+        ("СНИЛС 112-233-445 95", SNILS),
+        ("ssn: 078-05-1120", SSN),
+        ("паспорт № 45 09 123456", "4509123456"),
+        ("ab 123 4567", "AB1234567"),
+    ],
+)
+def test_a_national_id_keeps_its_letters_and_digits_in_upper_case(written, number):
+    assert standardise_national_id(written) == number
+
+
+@pytest.mark.parametrize("written", ["500100732258", "000000000", "123456789", "12-3", "", None])
+def test_a_failing_inn_a_dummy_or_a_stub_is_no_national_id(written):
+    assert standardise_national_id(written) is None
+
+
+def test_check_digits_verify_an_inn_and_a_snils_but_not_an_ssn():
+    assert [is_verified_national_id(n) for n in (INN, OTHER_INN, SNILS, "11223344596", SSN)] == [
+        True, True, True, False, False]
+
+
+def test_the_customer_standardiser_reads_the_national_id_and_reports_a_bad_one():
+    good = standardise_customer({"national_id": 500100732259}, record_id="1", source="crm")
+    bad = standardise_customer({"national_id": "500100732258"}, record_id="2", source="crm")
+    assert (good.national_id, good.invalid) == (INN, ())
+    assert (bad.national_id, bad.invalid) == (None, ("national_id:invalid:500100732258",))
+
+
+def level(a, b) -> str | None:
+    return compare_customers(a, b).level("national_id")
+
+
+def test_national_id_levels():
+    ssn = customer(national_id=SSN)
+    assert level(ssn, customer(national_id=SSN)) == "exact"
+    assert level(ssn, customer(national_id="078051210")) == "typo"  # two neighbours swapped
+    assert level(ssn, customer(national_id="078051129")) == "typo"
+    assert level(ssn, customer(national_id="912345678")) == "else"
+    assert level(customer(national_id=INN), customer(national_id=OTHER_INN)) == "different"
+
+
+def test_different_kinds_of_document_are_not_compared():
+    assert level(customer(national_id=INN), customer(national_id="4509123456")) is None
+    assert level(customer(national_id=INN), customer(national_id=None)) is None
+
+
+def test_a_national_id_is_a_blocking_key():
+    assert "national_id:078051120" in customer_keys(customer(national_id=SSN))
+
+
+def father_and_son(**son_changes):
+    # Same name, surname, flat, landline and family card; neither gives an e-mail.
+    father = customer(
+        "crm:1", first_name=name("ivan", phonetic="IVAN"), last_name=name("petrov"),
+        last_name_stem="petrov", middle_name=None, gender="m", emails=(),
+        phones=("+74951234567",), birth_date=dt.date(1962, 5, 14), birth_date_swapped=None,
+        loyalty_card="4000123", national_id=None,
+    )
+    son = customer("pos_store:2", **{**_fields(father), "birth_date": dt.date(1988, 9, 2),
+                                     **son_changes})
+    return father, son
+
+
+def _fields(view) -> dict:
+    keep = ("first_name", "last_name", "last_name_stem", "middle_name", "gender", "emails",
+            "phones", "birth_date_swapped", "loyalty_card", "national_id")
+    return {f: getattr(view, f) for f in keep}
+
+
+def test_father_and_son_with_one_name_and_family_card_but_other_birth_dates_never_auto_link():
+    father, son = father_and_son()
+    assert score(compare_customers(father, son), CUSTOMERS).outcome != "auto_link"
+    assert score(compare_customers(son, father), CUSTOMERS).outcome != "auto_link"
+
+
+@pytest.mark.parametrize("son_born", [dt.date(1962, 5, 15), dt.date(1988, 9, 2)])
+def test_the_same_national_id_links_despite_a_date_typo_or_another_date(son_born):
+    father, same_man = father_and_son(birth_date=son_born, national_id=SSN)
+    father = customer("crm:1", **{**_fields(father), "birth_date": father.birth_date,
+                                  "national_id": SSN})
+    result = score(compare_customers(father, same_man), CUSTOMERS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("auto_link", ())
+
+
+def test_the_same_national_id_links_despite_another_given_name():
+    anna, anya = customer(national_id=INN), customer(first_name=name("anya"), national_id=INN)
+    assert score(compare_customers(anna, anya), CUSTOMERS).outcome == "auto_link"
+
+
+def test_two_different_verified_national_ids_are_never_an_auto_link():
+    result = score(compare_customers(customer(national_id=INN),
+                                     customer("crm:9", national_id=OTHER_INN)), CUSTOMERS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("review", ("national_id",))
+
+
+def test_a_mistyped_unverifiable_national_id_does_not_override_another_given_name():
+    # Twins often get consecutive numbers: one digit apart is no proof of one person.
+    twin = {"gender": None, "middle_name": None, "emails": (), "loyalty_card": None}
+    brother = customer(first_name=name("ilya"), national_id=SSN, **twin)
+    sister = customer(first_name=name("anna"), national_id="078051121", **twin)
+    assert score(compare_customers(brother, sister), CUSTOMERS).outcome == "distinct"
+
+
+def test_a_model_stored_before_national_ids_gains_the_field_and_its_own_rules_only():
+    stored = model_to_dict(CUSTOMERS)
+    stored["fields"] = [f for f in stored["fields"] if f["name"] != "national_id"]
+    stored["rules"] = {kind: [{k: v for k, v in rule.items() if k != "national_id"}
+                              for rule in rules if set(rule) != {"national_id"}]
+                       for kind, rules in stored["rules"].items()}
+    upgraded = model_from_dict(stored)
+    assert upgraded.field_names == CUSTOMERS.field_names
+    assert (("national_id", ("different",)),) in upgraded.conflict_rules
+    # The old date conflict keeps no exception for a field it never knew.
+    assert (("birth_date", ("else",)),) in upgraded.conflict_rules
