@@ -40,8 +40,13 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start:start + size]
 
 
+# What `record_from_row` reads of a golden row.
+_READ_COLUMNS = ("id", "entity_type", "version", "created_at", "updated_at", "attributes",
+                 "lineage", "member_ids", "pins", "status", "merged_into", "absorbed_ids")
+
+
 def record_from_row(row: GoldenRow) -> GoldenRecord:
-    """Return the core's golden record stored in `row`."""
+    """Return the core's golden record stored in `row` (an ORM object or a plain row)."""
     return GoldenRecord(
         golden_id=str(row.id), entity_type=row.entity_type, version=row.version,
         created_at=row.created_at, updated_at=row.updated_at, attributes=dict(row.attributes),
@@ -60,12 +65,15 @@ def load_records(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
     With `lock`, rows are locked in id order (a fixed order: no deadlock between stewards).
     """
     ids = sorted({as_uuid(golden_id) for golden_id in golden_ids}, key=str)
+    table = GoldenRow.__table__
     found: dict[str, GoldenRecord] = {}
     for part in _chunks(ids):
-        query = select(GoldenRow).where(GoldenRow.id.in_(part)).order_by(GoldenRow.id)
+        # Plain rows, not ORM objects: no identity map to fill or refresh, and no search_text.
+        query = select(*(table.c[name] for name in _READ_COLUMNS)).where(
+            table.c.id.in_(part)).order_by(table.c.id)
         if lock:
             query = query.with_for_update()
-        for row in session.scalars(query, execution_options={"populate_existing": True}):
+        for row in session.execute(query):
             found[str(row.id)] = record_from_row(row)
     return found
 
@@ -153,8 +161,8 @@ def search_text(attributes: Mapping[str, Any]) -> str:
     return fold_for_search(" ".join(_scalars(attributes)))
 
 
-def _row_values(record: GoldenRecord) -> dict[str, Any]:
-    data = record.to_dict()
+def _row_values(record: GoldenRecord, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The golden row of `record`; `data` is its `to_dict()`, made once for row and history."""
     return {"entity_type": record.entity_type, "status": record.status,
             "search_text": search_text(record.attributes), "version": record.version,
             "attributes": data["attributes"],
@@ -169,8 +177,8 @@ _ROW_COLUMNS = ("entity_type", "status", "version", "attributes", "lineage", "me
                 "created_at", "updated_at", "pins", "member_ids", "absorbed_ids", "search_text")
 
 
-def _version_row(record: GoldenRecord, cause: str, now: dt.datetime) -> dict[str, Any]:
-    data = record.to_dict()
+def _version_row(record: GoldenRecord, data: Mapping[str, Any], cause: str,
+                 now: dt.datetime) -> dict[str, Any]:
     return {"golden_id": uuid.UUID(record.golden_id), "version": record.version,
             "status": record.status, "attributes": data["attributes"],
             "lineage": data["lineage"], "member_ids": data["member_ids"], "cause": cause,
@@ -181,10 +189,13 @@ def insert_records(session: Session, records: list[GoldenRecord], *, cause: str,
                    now: dt.datetime) -> None:
     """Store new golden records and their first history entries."""
     if records:
+        data = [record.to_dict() for record in records]
         session.execute(insert(GoldenRow.__table__),
-                        [{"id": uuid.UUID(r.golden_id), **_row_values(r)} for r in records])
+                        [{"id": uuid.UUID(r.golden_id), **_row_values(r, d)}
+                         for r, d in zip(records, data, strict=True)])
         session.execute(insert(GoldenRecordVersion.__table__),
-                        [_version_row(r, cause, now) for r in records])
+                        [_version_row(r, d, cause, now)
+                         for r, d in zip(records, data, strict=True)])
 
 
 def update_record(session: Session, record: GoldenRecord, *, previous_version: int,
@@ -217,16 +228,18 @@ def update_records(session: Session, changes: list[RecordChange], *, now: dt.dat
     statement = (update(table).where(table.c.id == bindparam("b_id"),
                                      table.c.version == bindparam("b_previous"))
                  .values({name: bindparam(f"b_{name}") for name in _ROW_COLUMNS}))
+    data = [change.record.to_dict() for change in changes]
     rows = [{"b_id": uuid.UUID(change.record.golden_id), "b_previous": change.previous_version,
-             **{f"b_{name}": value for name, value in _row_values(change.record).items()}}
-            for change in changes]
+             **{f"b_{name}": value for name, value in _row_values(change.record, d).items()}}
+            for change, d in zip(changes, data, strict=True)]
     # Each row is matched by primary key, so the total is the number of rows still current.
     result = session.connection().execute(statement, rows)
     if result.rowcount != len(rows):
         names = ", ".join(change.record.golden_id for change in changes)
         raise StaleVersionError(f"golden record {names} changed meanwhile")
     session.execute(insert(GoldenRecordVersion.__table__),
-                    [_version_row(change.record, change.cause, now) for change in changes])
+                    [_version_row(change.record, d, change.cause, now)
+                     for change, d in zip(changes, data, strict=True)])
 
 
 def point_xref(session: Session, golden_id: str, record_ids: Iterable[str],
