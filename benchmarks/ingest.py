@@ -77,7 +77,8 @@ def run_cli(env: dict, path: Path) -> dict:
     summary = process.stdout.read().strip()
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"mdm ingest failed: {summary}")
-    # CPU seconds of `mdm ingest` itself: steadier than wall time on a shared machine.
+    # CPU seconds of `mdm ingest` and its worker process (reaped by it, so counted in its
+    # usage): steadier than wall time on a shared machine. Peak RSS is the larger process's.
     cpu = usage.ru_utime + usage.ru_stime
     return {"seconds": elapsed, "peak_rss_mib": usage.ru_maxrss / 1024,
             "summary": f"CPU {cpu:.1f} s; {summary}"}
@@ -152,6 +153,8 @@ def main() -> None:
     parser.add_argument("--path", choices=["cli", "api", "both"], default="both")
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--chunk-size", type=int, default=None,
+                        help="records per transaction of `mdm ingest` (default: the app's)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mdm-bench-") as tmp:
         workdir = Path(tmp)
@@ -162,6 +165,8 @@ def main() -> None:
         for path in paths:
             url, drop = fresh_database(args.database, workdir, path)
             env = dict(os.environ, MDM_DATABASE_URL=url)
+            if args.chunk_size:
+                env["MDM_INGEST_CHUNK_SIZE"] = str(args.chunk_size)
             try:
                 result = (run_cli(env, data) if path == "cli"
                           else run_api(env, data, args.batch_size))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -36,21 +39,54 @@ class FileIngestSummary:
         return sum(self.counts.values())
 
 
+# From this much input on, the next chunks are prepared in a worker process (the second core):
+# starting it costs about a second, which a small file would not win back.
+PREPARE_AHEAD_MIN_BYTES = 4 * 2**20
+# Chunks prepared ahead of the one being stored: enough to keep the worker busy, few enough
+# that memory stays flat whatever the size of the file.
+CHUNKS_AHEAD = 2
+
+
 def ingest_files(session: Session, paths: Iterable[Path], *, source_name: str | None,
                  entity_type: str | None, chunk_size: int = 1000,
                  on_progress: Callable[[int], None] = lambda _: None,
-                 clock: Callable[[], dt.datetime] = utcnow) -> FileIngestSummary:
+                 clock: Callable[[], dt.datetime] = utcnow,
+                 prepare_ahead: bool | None = None) -> FileIngestSummary:
     """Ingest every record of `paths`; bad lines are reported, the rest stored.
 
-    Lines wait in one buffer per (source, entity type) and go to `ingest.ingest_records`
+    Lines wait in one buffer per (source, entity type) and go to `ingest.ingest_prepared`
     `chunk_size` at a time, one transaction each: a file mixing six channels still makes
     chunks of full size. At most one buffer per pair is held, so memory does not grow with
     the file.
+
+    With `prepare_ahead` (default: for inputs of `PREPARE_AHEAD_MIN_BYTES` or more), a worker
+    process validates, hashes and standardises the next chunks while this process stores and
+    matches the current one. Chunks are still stored one after another in the same order, so
+    the outcomes and matching decisions are those of the sequential run.
     """
     if entity_type is not None:
         schema_for(entity_type)
     paths = list(paths)
+    if prepare_ahead is None:
+        prepare_ahead = sum(path.stat().st_size for path in paths) >= PREPARE_AHEAD_MIN_BYTES
     summary = FileIngestSummary()
+    chunks = _chunks(paths, source_name, entity_type, chunk_size, summary, on_progress)
+    with _preparation(prepare_ahead) as prepared_chunks:
+        for group, lines, prepared in prepared_chunks(chunks):
+            _ingest_group(session, group, lines, prepared, summary, clock())
+    # Rejections come back by buffer; report them in file and line order.
+    file_order = {str(path): index for index, path in enumerate(paths)}
+    summary.rejections.sort(key=lambda r: (file_order.get(r.path, 0), r.line))
+    return summary
+
+
+Chunk = tuple[tuple[str, str], list[FileLine]]
+
+
+def _chunks(paths: list[Path], source_name: str | None, entity_type: str | None,
+            chunk_size: int, summary: FileIngestSummary,
+            on_progress: Callable[[int], None]) -> Iterator[Chunk]:
+    """Routed lines in chunks of one (source, entity type), full ones first, in file order."""
     pending: dict[tuple[str, str], list[FileLine]] = defaultdict(list)
     for path in paths:
         with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -60,13 +96,42 @@ def ingest_files(session: Session, paths: Iterable[Path], *, source_name: str | 
                     continue
                 pending[group].append(line)
                 if len(pending[group]) >= chunk_size:
-                    _ingest_group(session, group, pending.pop(group), summary, clock())
-    for group, lines in pending.items():
-        _ingest_group(session, group, lines, summary, clock())
-    # Rejections come back by buffer; report them in file and line order.
-    file_order = {str(path): index for index, path in enumerate(paths)}
-    summary.rejections.sort(key=lambda r: (file_order.get(r.path, 0), r.line))
-    return summary
+                    yield group, pending.pop(group)
+    yield from pending.items()
+
+
+@contextmanager
+def _preparation(ahead: bool) -> Iterator[Callable[[Iterable[Chunk]], Iterator[tuple]]]:
+    """A function turning chunks into (group, lines, prepared records), here or ahead."""
+    if not ahead:
+        yield lambda chunks: ((group, lines, _prepare_chunk(group, _records(lines), False))
+                              for group, lines in chunks)
+        return
+    # spawn, not fork: the worker must not inherit this process's database connections.
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        yield lambda chunks: _prepared_ahead(pool, chunks)
+
+
+def _prepared_ahead(pool: ProcessPoolExecutor, chunks: Iterable[Chunk]) -> Iterator[tuple]:
+    waiting: deque[tuple] = deque()
+    for group, lines in chunks:
+        waiting.append((group, lines, pool.submit(_prepare_chunk, group, _records(lines), True)))
+        if len(waiting) > CHUNKS_AHEAD:
+            group, lines, future = waiting.popleft()
+            yield group, lines, future.result()
+    while waiting:
+        group, lines, future = waiting.popleft()
+        yield group, lines, future.result()
+
+
+def _records(lines: list[FileLine]) -> list[dict]:
+    return [line.record for line in lines]
+
+
+def _prepare_chunk(group: tuple[str, str], records: list[dict],
+                   standardise: bool) -> list[ingest.PreparedRecord]:
+    source_name, kind = group
+    return ingest.prepare_records(kind, source_name, records, standardise=standardise)
 
 
 def _tracked(lines: Iterator[FileLine], handle, on_progress) -> Iterator[FileLine]:
@@ -91,7 +156,8 @@ def _route(line: FileLine, source_name: str | None, entity_type: str | None,
 
 
 def _ingest_group(session: Session, group: tuple[str, str], lines: list[FileLine],
-                  summary: FileIngestSummary, now: dt.datetime) -> None:
+                  prepared: list[ingest.PreparedRecord], summary: FileIngestSummary,
+                  now: dt.datetime) -> None:
     """Ingest lines of one source and entity type in one transaction."""
     name, kind = group
     try:
@@ -102,8 +168,7 @@ def _ingest_group(session: Session, group: tuple[str, str], lines: list[FileLine
                                             line.record.get("source_key"), error.detail)
                                   for line in lines)
         return
-    result = ingest.ingest_records(session, source, kind, [line.record for line in lines],
-                                   now=now)
+    result = ingest.ingest_prepared(session, source, kind, prepared, now=now)
     session.commit()
     for outcome in result.outcomes:
         summary.counts[outcome.outcome] += 1

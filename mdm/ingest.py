@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from mdm import resolve
+from mdm import matcher, resolve
 from mdm.models import MATCHED_ENTITY_TYPES, Source, SourceRecord, SourceRecordVersion
 from mdm.records import schema_for, validate_record
 from mdm.store import erasure as erasure_store
@@ -55,11 +55,37 @@ class IngestSummary:
 
 
 @dataclass
-class _Incoming:
+class PreparedRecord:
+    """One raw record validated and hashed: what ingestion can know without the store.
+
+    `standardised` (the match view and blocking keys under a prospective record id) is filled
+    only when the chunk was prepared ahead, in a worker process; else the changed records are
+    standardised by `resolve` after storing.
+    """
+
     outcome: RecordOutcome
     payload: dict[str, Any]
     content_hash: str
     updated_at: dt.datetime | None
+    standardised: matcher.Standardised | None = None
+
+
+def prepare_records(entity_type: str, source_name: str, raw_records: Iterable[Any], *,
+                    first_index: int = 0, standardise: bool = False) -> list[PreparedRecord]:
+    """Validate and hash a chunk of raw records (and standardise them when asked).
+
+    Pure: no session, no clock. `mdm ingest` runs it in a worker process for the next chunk
+    while this process stores the current one; what it returns does not depend on where it ran.
+    """
+    schema_for(entity_type)
+    prepared = [_prepare(raw, index, entity_type, source_name)
+                for index, raw in enumerate(raw_records, start=first_index)]
+    if standardise and entity_type in MATCHED_ENTITY_TYPES:
+        for item in prepared:
+            if item.outcome.outcome != "rejected":
+                item.standardised = matcher.standardise_new(entity_type, source_name,
+                                                            item.payload)
+    return prepared
 
 
 def ingest_records(session: Session, source: Source, entity_type: str,
@@ -70,11 +96,17 @@ def ingest_records(session: Session, source: Source, entity_type: str,
     Runs in the caller's transaction; the caller commits. Records in the chunk are applied in
     order, so a key sent twice ends as its last content.
     """
+    prepared = prepare_records(entity_type, source.name, raw_records, first_index=first_index)
+    return ingest_prepared(session, source, entity_type, prepared, now=now)
+
+
+def ingest_prepared(session: Session, source: Source, entity_type: str,
+                    prepared: Iterable[PreparedRecord], *, now: dt.datetime) -> IngestSummary:
+    """`ingest_records` for records already through `prepare_records` (by `source`)."""
     schema_for(entity_type)
     summary = IngestSummary()
-    incoming: dict[str, _Incoming] = {}
-    for index, raw in enumerate(raw_records, start=first_index):
-        item = _prepare(raw, index, entity_type, source.name)
+    incoming: dict[str, PreparedRecord] = {}
+    for item in prepared:
         summary.outcomes.append(item.outcome)
         if item.outcome.outcome != "rejected":
             previous = incoming.get(item.outcome.source_key)
@@ -92,7 +124,7 @@ def ingest_records(session: Session, source: Source, entity_type: str,
 
 
 def _refuse_erased(session: Session, source_name: str, entity_type: str,
-                   incoming: dict[str, _Incoming]) -> None:
+                   incoming: dict[str, PreparedRecord]) -> None:
     """Reject the records whose source key was erased (GDPR) and not re-admitted."""
     for key in erasure_store.refused_source_keys(session, source_name, entity_type, incoming):
         item = incoming.pop(key)
@@ -101,14 +133,14 @@ def _refuse_erased(session: Session, source_name: str, entity_type: str,
             "This source key was erased and is refused until a steward re-admits it."]}
 
 
-def _prepare(raw: Any, index: int, entity_type: str, source_name: str) -> _Incoming:
+def _prepare(raw: Any, index: int, entity_type: str, source_name: str) -> PreparedRecord:
     errors = validate_record(entity_type, raw, source_name)
     source_key = raw.get("source_key") if isinstance(raw, Mapping) else None
     source_key = source_key if isinstance(source_key, str) else None
     if errors:
-        return _Incoming(RecordOutcome(index, source_key, "rejected", errors), {}, "", None)
+        return PreparedRecord(RecordOutcome(index, source_key, "rejected", errors), {}, "", None)
     payload = {key: value for key, value in raw.items() if key not in ROUTING_FIELDS}
-    return _Incoming(
+    return PreparedRecord(
         RecordOutcome(index, source_key, "created"),
         payload,
         content_hash(payload),
@@ -133,13 +165,13 @@ def parse_timestamp(text: str | None) -> dt.datetime | None:
 
 
 def _store(session: Session, source: Source, entity_type: str,
-           incoming: dict[str, _Incoming], now: dt.datetime) -> list[resolve.ChangedRecord]:
+           incoming: dict[str, PreparedRecord], now: dt.datetime) -> list[resolve.ChangedRecord]:
     existing = _load_existing(session, source.id, entity_type, list(incoming))
     new_rows, new_versions, updates, changed = [], [], [], []
     for key, item in incoming.items():
         stored = existing.get(key)
         if stored is None:
-            record_id = uuid.uuid4()
+            record_id = item.standardised.record_id if item.standardised else uuid.uuid4()
             version = 1
             new_rows.append(_record_row(record_id, source.id, entity_type, key, item, now))
         else:
@@ -163,8 +195,10 @@ def _store(session: Session, source: Source, entity_type: str,
         new_versions.append({"source_record_id": record_id, "version": version,
                              "payload": item.payload, "content_hash": item.content_hash,
                              "updated_at": item.updated_at, "received_at": now})
-        changed.append(resolve.ChangedRecord(record_id, key, source.name, item.payload,
-                                             item.updated_at or now, is_new=stored is None))
+        changed.append(resolve.ChangedRecord(
+            record_id, key, source.name, item.payload, item.updated_at or now,
+            is_new=stored is None,
+            standardised=item.standardised and item.standardised.for_record(record_id)))
     _write(session, new_rows, new_versions, updates)
     return changed
 
@@ -173,7 +207,7 @@ def _is_stale(incoming: dt.datetime | None, stored: dt.datetime | None) -> bool:
     return incoming is not None and stored is not None and incoming < stored
 
 
-def _record_row(record_id, source_id, entity_type, key, item: _Incoming, now) -> dict:
+def _record_row(record_id, source_id, entity_type, key, item: PreparedRecord, now) -> dict:
     return {"id": record_id, "source_id": source_id, "entity_type": entity_type,
             "source_key": key, "payload": item.payload, "content_hash": item.content_hash,
             "version": 1, "updated_at": item.updated_at, "received_at": now}

@@ -9,6 +9,7 @@ model, so they decide alike.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
@@ -82,8 +83,35 @@ def standardise(entity_type: str, record_id: uuid.UUID, source: str,
 
 def keys_of(views: Mapping[uuid.UUID, View]) -> dict[uuid.UUID, frozenset[str]]:
     """Blocking keys per record, cut to the column width of `match_keys`."""
-    return {record_id: frozenset(key[:255] for key in blocking_keys(view))
-            for record_id, view in views.items()}
+    return {record_id: stored_keys(view) for record_id, view in views.items()}
+
+
+def stored_keys(view: View) -> frozenset[str]:
+    """A view's blocking keys, cut to the column width of `match_keys`."""
+    return frozenset(key[:255] for key in blocking_keys(view))
+
+
+@dataclass(frozen=True)
+class Standardised:
+    """A record's match view and blocking keys, made before the record had its id in the store."""
+
+    record_id: uuid.UUID
+    view: View
+    keys: frozenset[str]
+
+    def for_record(self, record_id: uuid.UUID) -> Standardised:
+        """The same under the record's id in the store (an update keeps its stored id)."""
+        if record_id == self.record_id:
+            return self
+        return Standardised(record_id, dataclasses.replace(self.view, record_id=str(record_id)),
+                            self.keys)
+
+
+def standardise_new(entity_type: str, source: str, payload: Mapping[str, Any]) -> Standardised:
+    """`standardise` a payload not stored yet, under a fresh record id (pure: no session)."""
+    record_id = uuid.uuid4()
+    view = standardise(entity_type, record_id, source, payload)
+    return Standardised(record_id, view, stored_keys(view))
 
 
 def replace_match_keys(session: Session, entity_type: str,

@@ -45,6 +45,8 @@ class ChangedRecord:
     as_of: dt.datetime
     # Stored just now: it has no keys, view or golden record yet.
     is_new: bool = False
+    # Its view and keys when standardised ahead (`mdm ingest`'s worker); else made here.
+    standardised: matcher.Standardised | None = None
 
 
 @dataclass
@@ -85,10 +87,10 @@ def resolve_records(session: Session, entity_type: str, changed: list[ChangedRec
 def match_changed(session: Session, entity_type: str, changed: list[ChangedRecord]) -> MatchRun:
     """Standardise, block, score and place the changed records; writes only their keys and views."""
     model = matcher.current_model(session, entity_type)
-    views = {r.record_id: matcher.standardise(entity_type, r.record_id, r.source, r.payload)
-             for r in changed}
+    ready = {r.record_id: r.standardised or _standardise(entity_type, r) for r in changed}
+    views = {record_id: item.view for record_id, item in ready.items()}
+    keys = {record_id: item.keys for record_id, item in ready.items()}
     new = {r.record_id for r in changed if r.is_new}
-    keys = matcher.keys_of(views)
     matcher.replace_match_keys(session, entity_type, keys, new=new)
     match_views.save_views(session, entity_type, views, new=new)
     candidates = matcher.find_candidates(session, entity_type, keys, model)
@@ -107,6 +109,11 @@ def match_changed(session: Session, entity_type: str, changed: list[ChangedRecor
     for record in changed:
         _place(run, str(record.record_id))
     return run
+
+
+def _standardise(entity_type: str, record: ChangedRecord) -> matcher.Standardised:
+    view = matcher.standardise(entity_type, record.record_id, record.source, record.payload)
+    return matcher.Standardised(record.record_id, view, matcher.stored_keys(view))
 
 
 def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]) -> ClusterState:

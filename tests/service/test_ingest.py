@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+
 import pytest
 from sqlalchemy import func, select
 
-from mdm import ingest, sources
+from mdm import bulk_ingest, ingest, matcher, sources
 from mdm.models import (
     Event,
     GoldenRecord,
     MatchDecision,
+    MatchKey,
     SourceRecord,
     SourceRecordVersion,
     Xref,
@@ -180,3 +184,68 @@ def test_a_key_sent_twice_in_one_batch_ends_as_its_last_content(session, web_sho
     summary = push(session, web_shop, batch, clock)
     assert [o.outcome for o in summary.outcomes] == ["unchanged", "created"]
     assert session.scalar(select(SourceRecord)).payload["phone"] == "+7 912 345-67-89"
+
+
+def write_lines(path, records):
+    path.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+                    + "{not json\n", encoding="utf-8")
+    return path
+
+
+def ingest_file(session, path, clock, *, prepare_ahead):
+    return bulk_ingest.ingest_files(session, [path], source_name=None, entity_type="customer",
+                                    chunk_size=2, clock=clock, prepare_ahead=prepare_ahead)
+
+
+def golden_of(session, source_key) -> str:
+    return str(session.scalar(select(Xref.golden_id).join(
+        SourceRecord, SourceRecord.id == Xref.source_record_id)
+        .where(SourceRecord.source_key == source_key)))
+
+
+def test_a_file_prepared_ahead_in_a_worker_process_is_stored_and_matched_across_chunks(
+        session, web_shop, pos_store, clock, tmp_path):
+    people = [("Юлия", "Иванова"), ("Пётр", "Смирнов"), ("Анна", "Кузнецова"),
+              ("Олег", "Попов"), ("Ирина", "Волкова")]
+    first = [make_customer(source="web_shop", source_key=f"c-{n}", first_name=first_name,
+                           last_name=last_name, email=f"u{n}@example.ru", address=None,
+                           phone=f"+7 912 000-00-{n:02d}", loyalty_card=f"77001234{n:02d}",
+                           birth_date=f"198{n}-03-05", middle_name=None)
+             for n, (first_name, last_name) in enumerate(people)]
+    # The cashier's record arrives chunks later and joins the web shop's (phone, card, e-mail).
+    cashier = dict(first[3], source="pos_store", source_key="pos-3", first_name="ОЛЕГ",
+                   last_name="ПОПОВ", email="U3@example.ru", phone="8 (912) 000 00 03")
+    path = write_lines(tmp_path / "in.jsonl", [*first, {"source": "web_shop"}, cashier])
+    summary = ingest_file(session, path, clock, prepare_ahead=True)
+    assert summary.counts == {"created": 6, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert [(r.line, r.reasons[:15]) for r in summary.rejections] == [
+        (6, "source_key: Mis"), (8, "not valid JSON:")]
+    assert golden_of(session, "pos-3") == golden_of(session, "c-3")
+    assert count(session, GoldenRecord) == 5
+    # Again: nothing changes; with one record changed: an update keeps its stored record.
+    assert ingest_file(session, path, clock, prepare_ahead=True).counts["unchanged"] == 6
+    stored_id = session.scalar(select(SourceRecord.id).where(SourceRecord.source_key == "c-1"))
+    first[1]["updated_at"] = "2026-11-02T10:00:00Z"
+    again = ingest_file(session, write_lines(tmp_path / "again.jsonl", first[:2]), clock,
+                        prepare_ahead=True)
+    assert again.counts == {"created": 0, "updated": 1, "unchanged": 1, "rejected": 1}
+    assert session.scalar(select(SourceRecord.id).where(
+        SourceRecord.source_key == "c-1")) == stored_id
+    keys = session.scalars(select(MatchKey.key).where(MatchKey.source_record_id == stored_id))
+    assert "phone:+79120000001" in set(keys)
+
+
+def test_records_prepared_ahead_carry_the_view_and_keys_resolve_would_make():
+    records = [make_customer(), make_customer(source_key="c-2", email="bad@", phone="0"),
+               {"first_name": "no key"}]
+    prepared = ingest.prepare_records("customer", "web_shop", records, standardise=True)
+    assert [p.outcome.outcome for p in prepared] == ["created", "created", "rejected"]
+    for item in prepared[:2]:
+        ready = item.standardised
+        view = matcher.standardise("customer", ready.record_id, "web_shop", item.payload)
+        assert ready.view == view
+        assert ready.keys == matcher.stored_keys(view)
+    moved = prepared[0].standardised.for_record(uuid.UUID(int=7))
+    assert moved.view.record_id == str(uuid.UUID(int=7))
+    assert moved.keys == prepared[0].standardised.keys
+    assert ingest.prepare_records("customer", "web_shop", records)[0].standardised is None
