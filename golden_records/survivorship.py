@@ -265,6 +265,12 @@ def survive_attribute(attribute: str, members: Iterable[MemberRecord],
     candidates = _candidates(members, attribute, flatten=aggregate)
     if not candidates:
         return None
+    if len(candidates) == 1:
+        # A lone value wins under every rule: no ranking to build (most attributes of most
+        # golden records, which have one member).
+        member, value, _ = candidates[0]
+        return ([value], (_lineage(member, rule, 0),)) if aggregate else (value,
+                                                                          _lineage(member, rule))
     key = _sort_key(rule, rules, attribute, candidates)
     if aggregate:
         return _aggregate(candidates, key, rule)

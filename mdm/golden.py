@@ -172,20 +172,25 @@ def rebuild(session: Session, entity_type: str, golden_ids: set[uuid.UUID], *,
     if not golden_ids:
         return
     config = survivorship_config(session)
-    stored = store.load_stored_states(session, golden_ids, member_from_row, lock=True)
-    for entry in stored.values():
+    stored = [entry for entry in store.load_stored_states(
+        session, golden_ids, member_from_row, lock=True).values() if entry.state.record.is_active]
+    # One lookup of not-a-match pairs for every golden record gaining members: a pair counts
+    # only when both its records are members of one golden record, so extra pairs are inert.
+    pairs = store.not_a_match_pairs(session, {
+        record_id for entry in stored if entry.arrivals
+        for record_id in entry.state.member_ids | {m.record_id for m in entry.arrivals}})
+    changes, events = [], []
+    for entry in stored:
         state = entry.state
-        if not state.record.is_active:
-            continue
-        pairs = store.not_a_match_pairs(session, state.member_ids | {
-            m.record_id for m in entry.arrivals}) if entry.arrivals else ()
         # Attaching replaces members of the same id, so changed payloads are recomputed too.
         result = core.attach_records(state, entry.arrivals, config=config, now=now,
-                                     not_a_match=pairs)
+                                     not_a_match=pairs if entry.arrivals else ())
         if result.changed:
-            store.update_record(session, result.state.record, cause="golden.updated", now=now,
-                                previous_version=state.record.version)
-            write_events(session, result.events, now)
+            changes.append(store.RecordChange(result.state.record, state.record.version,
+                                              "golden.updated"))
+            events.extend(result.events)
+    store.update_records(session, changes, now=now)
+    write_events(session, events, now)
 
 
 def load_members(session: Session, golden_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Member]]:
