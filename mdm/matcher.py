@@ -134,7 +134,8 @@ class Candidates:
     """Per record, the records sharing a key with it and which keys; what the store knows of them.
 
     `views` holds the stored (current-shape) views and `golden_ids` the golden records of the
-    records found; a record missing from `views` must be standardised from its payload.
+    records found; a record missing from `views` (and not among the caller's `known_views`)
+    must be standardised from its payload.
     """
 
     shared: dict[uuid.UUID, dict[uuid.UUID, set[str]]]
@@ -143,7 +144,8 @@ class Candidates:
 
 
 def find_candidates(session: Session, entity_type: str,
-                    keys: Mapping[uuid.UUID, frozenset[str]], model: MatchModel) -> Candidates:
+                    keys: Mapping[uuid.UUID, frozenset[str]], model: MatchModel,
+                    *, known_views: Collection[uuid.UUID] = ()) -> Candidates:
     """Records sharing a blocking key with each of `keys`' records, their views and golden ids.
 
     One query per 500 keys: keys, views and xref in one round trip. A key held by more records
@@ -160,7 +162,8 @@ def find_candidates(session: Session, entity_type: str,
                                                  model))
         for key, record_id, view, golden_id in rows:
             holders[key].append(record_id)
-            if view is not None and record_id not in views:
+            # The caller's own records (`known_views`) need no decoding.
+            if view is not None and record_id not in views and record_id not in known_views:
                 views[record_id] = match_views.decode_view(entity_type, view)
             if golden_id is not None:
                 golden_ids[record_id] = golden_id

@@ -93,7 +93,8 @@ def match_changed(session: Session, entity_type: str, changed: list[ChangedRecor
     new = {r.record_id for r in changed if r.is_new}
     matcher.replace_match_keys(session, entity_type, keys, new=new)
     match_views.save_views(session, entity_type, views, new=new)
-    candidates = matcher.find_candidates(session, entity_type, keys, model)
+    candidates = matcher.find_candidates(session, entity_type, keys, model,
+                                         known_views=views.keys())
     others = {c for found in candidates.shared.values() for c in found} - views.keys()
     views.update({record_id: candidates.views[record_id]
                   for record_id in others if record_id in candidates.views})
