@@ -6,7 +6,7 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from mdm import bulk_ingest, ingest, matcher, sources
 from mdm.models import (
@@ -249,3 +249,17 @@ def test_records_prepared_ahead_carry_the_view_and_keys_resolve_would_make():
     assert moved.view.record_id == str(uuid.UUID(int=7))
     assert moved.keys == prepared[0].standardised.keys
     assert ingest.prepare_records("customer", "web_shop", records)[0].standardised is None
+
+
+def test_a_bulk_load_on_postgresql_refreshes_the_planner_statistics(
+        session, web_shop, clock, tmp_path, monkeypatch):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite plans by its indexes; only PostgreSQL needs fresh statistics")
+    monkeypatch.setattr(bulk_ingest._PlannerStatistics, "FIRST_AT", 3)
+    records = [make_customer(source="web_shop", source_key=f"c-{n}", email=f"u{n}@example.ru",
+                             phone=f"+7 912 000-00-{n:02d}") for n in range(4)]
+    ingest_file(session, write_lines(tmp_path / "in.jsonl", records), clock,
+                prepare_ahead=False)
+    # ANALYZE sets the planner's row count of a small table to the exact count.
+    planned = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'match_keys'"))
+    assert planned == count(session, MatchKey) > 0
