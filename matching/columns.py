@@ -48,6 +48,7 @@ PRODUCT_COLUMNS = (
     "color",
     "size",
     "category",
+    "variant",
 )
 
 
@@ -118,4 +119,13 @@ def product_columns(view: ProductView) -> dict[str, Any]:
         "color": _text(view.color),
         "size": _text(view.size),
         "category": _text(view.category),
+        "variant": _variant(view),
     }
+
+
+def _variant(view: ProductView) -> str:
+    # Every variant attribute, unknown ones included: equal only when both listings name
+    # the same variant, or leave the same attributes out.
+    quantity = view.quantity
+    amount = f"{quantity.amount:g}{quantity.unit}" if quantity else "-"
+    return "|".join(map(str, (amount, view.pack_count or 1, view.color or "-", view.size or "-")))

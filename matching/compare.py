@@ -10,6 +10,7 @@ pair's scalars or many pairs' arrays, so the single-record path
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -315,11 +316,24 @@ def _gtin(a: Columns, b: Columns) -> tuple[Any, Rules]:
 
 def _title(a: Columns, b: Columns) -> tuple[Any, Rules]:
     similar = token_set(a["title"], b["title"])
+    # Two different valid GTINs are two variants however alike their titles (a till cuts a
+    # title before its variant): the same wording is evidence only where a GTIN is missing.
+    two_gtins = pairwise(operator.ne, a["gtin"], b["gtin"])
+    same_variant = (
+        equal(a["variant"], b["variant"])
+        & pairwise(_same_words, a["title"], b["title"])
+        & np.logical_not(two_gtins)
+    )
     return missing(a["title"]) | missing(b["title"]), [
+        ("same_variant", same_variant),
         ("ts_0.95", similar >= 0.95),
         ("ts_0.85", similar >= 0.85),
         ("ts_0.70", similar >= 0.70),
     ]
+
+
+def _same_words(x: str, y: str) -> bool:
+    return set(x.split()) == set(y.split())
 
 
 def _quantity(a: Columns, b: Columns) -> tuple[Any, Rules]:
@@ -336,7 +350,7 @@ def _same_quantity(x: tuple[str, float], y: tuple[str, float]) -> bool:
 PRODUCT_COMPARISONS: tuple[FieldComparison, ...] = (
     FieldComparison("gtin", ("exact", "family", "else"), _gtin),
     FieldComparison("brand", EXACT_SIMILAR, _exact_or_similar("brand")),
-    FieldComparison("title", ("ts_0.95", "ts_0.85", "ts_0.70", "else"), _title),
+    FieldComparison("title", ("same_variant", "ts_0.95", "ts_0.85", "ts_0.70", "else"), _title),
     FieldComparison("quantity", EXACT_ELSE, _quantity),
     FieldComparison("pack_count", EXACT_ELSE, _exact_only("pack_count")),
     FieldComparison("color", EXACT_ELSE, _exact_only("color")),

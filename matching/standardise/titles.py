@@ -26,14 +26,17 @@ _UNITS = {
 }
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _TIMES = r"\s*[x×х*]\s*"
-_PIECES = r"(?:шт|штук|штуки|pcs|pc|pieces|уп)\b\.?"
+_PIECES = r"(?:шт|штук|штуки|ш|pcs|pc|pieces)\b\.?"
+# "уп." (a pack) comes before its count: "уп. 12 шт", a till's "уп.12ш"; read after a number
+# ("premium 2 0,5 л уп. 12 шт") it took the model's number for the pack.
+_PACKED = r"(?:\bуп\b|\bупак\w*)\.?\s*"
 _UNIT = "|".join(sorted(map(re.escape, _UNITS), key=len, reverse=True))
 _QUANTITY = re.compile(
     rf"(?:(?P<count>\d+)\s*(?:{_PIECES})?{_TIMES})?"
     rf"(?P<amount>{_NUMBER})\s*(?P<unit>{_UNIT})(?![^\W\d_])\.?"
     rf"(?:{_TIMES}(?P<count_after>\d+)(?:\s*{_PIECES})?)?"
 )
-_PACK = re.compile(rf"(?P<count>\d+)\s*{_PIECES}")
+_PACK = re.compile(rf"(?:{_PACKED})?(?P<count>\d+)\s*{_PIECES}|{_PACKED}(?P<packed>\d+)")
 _SIZE_MARKED = re.compile(
     r"(?:\bр\.|\bр-р|\bразмер|\bразм\.|\bsize|\beu|\bru)\s*(?P<size>\d{2}(?:[.,]5)?|[0-9]?x*[sml])\b"
 )
@@ -43,6 +46,10 @@ _LETTER_SIZES = {"xxs": "XXS", "xs": "XS", "s": "S", "m": "M", "l": "L", "xl": "
 _TOKEN = re.compile(r"\d+(?:\.\d+)?%?|[^\W_]+(?:-[^\W\d_]+)*")
 _LETTER_WITH_NUMBER = re.compile(r"(?P<letter>[0-9]?x*[sml])\s*\(\s*\d{2}\s*\)")
 _BARE_SIZE = re.compile(r"\d{2}(?:\.5)?")
+# A screen's diagonal: 55", 55 дюймов, 55 inch.
+_SCREEN_INCHES = re.compile(r"(?P<size>\b\d{2,3})\s*(?:\"|″|дюйм\w*|inch\w*)")
+_CUT_WORD = re.compile(r"([^\W\d_]{3,})\.")
+_SPACED_PERCENT = re.compile(r"(\d)\s+%")
 _BARE_SIZE_RANGE = (16, 60)  # children's clothes to big shoes; "iPhone 15" stays a model
 _STOP_WORDS = frozenset({"и", "с", "со", "для", "в", "на", "and", "with", "for", "the", "of"})
 
@@ -184,13 +191,17 @@ def parse_title(
 def _parse_title_text(title: str, brand: str) -> TitleParts:
     text = clean_text(title)
     quantity, pack, text = _take_quantity(text)
-    marked = _SIZE_MARKED.search(text)
+    marked = _SIZE_MARKED.search(text) or _SCREEN_INCHES.search(text)
     size = standardise_size(marked.group("size")) if marked else None
     if marked:
         text = text[: marked.start()] + " " + text[marked.end():]
     colour, words = None, []
-    for token in _without_brand(_TOKEN.findall(text.replace(",", ".")), brand):
-        found_colour = _colour_words().get(token)
+    # A cut word ends with a dot ("черн.", "сер."): only such a word may be a colour's prefix.
+    cut_colours = {word: found for word in _CUT_WORD.findall(text)
+                   if (found := _abbreviated_colour(word))}
+    text = _SPACED_PERCENT.sub(r"\1%", text.replace(",", "."))
+    for token in _without_brand(_TOKEN.findall(text), brand):
+        found_colour = _colour_words().get(token) or cut_colours.get(token)
         if found_colour:
             colour = colour or found_colour
         elif token in _LETTER_SIZES and size is None:
@@ -210,7 +221,7 @@ def _take_quantity(text: str) -> tuple[Quantity | None, int | None, str]:
         pack = int(count) if count else None
         text = text[: match.start()] + " " + text[match.end():]
     if pack is None and (pieces := _PACK.search(text)):
-        pack = int(pieces.group("count"))
+        pack = int(pieces.group("count") or pieces.group("packed"))
         text = text[: pieces.start()] + " " + text[pieces.end():]
     return quantity, pack, text
 

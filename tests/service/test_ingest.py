@@ -167,8 +167,10 @@ def test_products_with_one_gtin_in_different_forms_join_one_golden_record(
 
 def test_an_invalid_gtin_never_links_products(session, web_shop, pos_store, clock):
     push(session, web_shop, [make_product(gtin="4607123456782")], clock, entity_type="product")
-    push(session, pos_store, [make_product(source_key="sku-9", gtin="4607123456782")],
-         clock, entity_type="product")
+    # Read as an identifier, the shared (invalid) GTIN and brand would link milk with kefir.
+    kefir = make_product(source_key="sku-9", gtin="4607123456782",
+                         title="Кефир Простоквашино 3,2% 0,93 л")
+    push(session, pos_store, [kefir], clock, entity_type="product")
     assert count(session, GoldenRecord) == 2
 
 

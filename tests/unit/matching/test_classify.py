@@ -211,10 +211,23 @@ def test_a_sibling_with_another_valid_gtin_and_the_same_title_is_distinct_not_re
     assert score(compare_products(MILK, sibling), PRODUCTS).outcome == "distinct"
 
 
-def test_a_listing_without_gtin_of_the_same_brand_title_and_colour_goes_to_a_steward():
+def test_a_listing_without_gtin_naming_the_same_variant_is_an_auto_link():
     white = product(record_id="web_shop:sku-2", color="white")
     listing = product(gtin=None, color="white")
+    result = score(compare_products(white, listing), PRODUCTS)
+    assert (result.outcome, result.explanation.hard_match) == ("auto_link", True)
+
+
+def test_a_listing_without_gtin_and_one_variant_attribute_unsaid_goes_to_a_steward():
+    white = product(record_id="web_shop:sku-2", color="white", size="M")
+    listing = product(gtin=None, color="white")
     assert score(compare_products(white, listing), PRODUCTS).outcome == "review"
+
+
+def test_a_sibling_gtin_with_the_same_words_and_variant_is_never_the_same_variant():
+    sibling = product(gtin="04607123456798")
+    assert compare_products(MILK, sibling).level("title") == "ts_0.95"
+    assert score(compare_products(MILK, sibling), PRODUCTS).outcome == "distinct"
 
 
 def test_a_stranger_sharing_only_a_first_name_and_birth_date_is_never_an_auto_link():

@@ -217,3 +217,29 @@ def test_a_gtin_number_failing_its_check_digit_is_kept_only_as_invalid():
 def test_product_record_that_is_not_a_mapping_gives_an_empty_view():
     view = standardise_product(["gtin"], record_id="1", source="web")
     assert view.gtin is None and view.invalid == ("record:wrong_type:list",)
+
+
+@pytest.mark.parametrize("title", [
+    "Вода Aqua Minerale pro 2 0,5 л уп. 12 шт",
+    "Aqua Minerale вода pro 2, 500 мл, уп. 12 шт",
+    "вода aqua minerale pro 2 0,5л уп.12ш",
+])
+def test_a_pack_is_counted_after_its_label_not_from_the_model_number(title):
+    tokens, _, pack_count, _, _ = parse_title(title, brand="aquaminerale")
+    assert (pack_count, tokens[-2:]) == (12, ("pro", "2"))
+
+
+def test_a_percentage_reads_the_same_with_or_without_a_space():
+    assert parse_title("Молоко 2,5 %, 1 л")[0] == parse_title("Молоко 2.5% 1 л")[0]
+
+
+def test_a_colour_cut_short_with_a_dot_is_the_colour_but_a_whole_word_is_not():
+    tokens, _, _, colour, _ = parse_title("Смартфон Galaxy S24 128 гб черн.")
+    assert (colour, "chern" in tokens) == ("black", False)
+    assert parse_title("Кофе Черновар")[3] is None
+
+
+@pytest.mark.parametrize("title", ['Телевизор LG OLED C3 55"', "Телевизор LG OLED C3 55 дюймов"])
+def test_a_screen_diagonal_in_inches_is_the_size(title):
+    tokens, _, _, _, size = parse_title(title, brand="lg")
+    assert (tokens, size) == (("televizor", "oled", "k3"), "55")
