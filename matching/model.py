@@ -138,9 +138,10 @@ def model_from_dict(data: dict[str, Any]) -> MatchModel:
     """The model described by `data` (as read from JSON); raises ModelError listing all problems.
 
     A model stored before a field was added (a trained version) gets that field from the
-    shipped model, with the shipped rules naming only new fields (see `with_new_fields`).
+    shipped model, with the shipped rules naming only new fields (see `with_new_fields`);
+    one stored before a comparison gained a level decides as it did (see `with_new_levels`).
     """
-    data = with_new_fields(data)
+    data = with_new_levels(with_new_fields(data))
     fields = tuple(
         FieldModel(
             name=f["name"],
@@ -193,6 +194,75 @@ def with_new_fields(data: dict[str, Any]) -> dict[str, Any]:
     limits = {**shipped.get("block_limits", {}), **data.get("block_limits", {})}
     return {**data, "fields": [by_name.get(name) or shipped_fields[name] for name in compared],
             "rules": rules, "block_limits": limits}
+
+
+def with_new_levels(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the levels its comparisons gained since it was stored, deciding as before.
+
+    A level is added by refining the one after it (`same_variant` was carved out of
+    `ts_0.95`): the pairs it takes used to reach that next level. So the new level gets
+    half of the next level's m and u (the same weight, the totals unchanged), every stored
+    rule term naming the next level names the new one too, and the shipped bounds of the
+    new level come along. `mdm train` then estimates the new level from the data.
+    """
+    comparisons = {c.name: c.levels for c in COMPARISONS.get(data.get("entity_type"), ())}
+    fields, added = [], {}
+    for stored in data.get("fields", ()):
+        labels = comparisons.get(stored["name"])
+        new_labels = _added_levels(stored, labels)
+        if not new_labels:
+            fields.append(stored)
+            continue
+        fields.append(_field_with_levels(stored, labels, data["entity_type"]))
+        added[stored["name"]] = {label: _refined_level(label, labels, new_labels)
+                                 for label in new_labels}
+    if not added:
+        return data
+    rules = {kind: [_widened_rule(rule, added) for rule in stored]
+             for kind, stored in data.get("rules", {}).items()}
+    return {**data, "fields": fields, "rules": rules}
+
+
+def _added_levels(stored: dict[str, Any], labels: tuple[str, ...] | None) -> list[str]:
+    """The levels of `labels` missing from `stored`, when it lacks levels and has no others."""
+    present = [level["label"] for level in stored["levels"]]
+    if labels is None or tuple(present) == labels or not set(present) <= set(labels):
+        return []
+    if [label for label in labels if label in present] != present:
+        return []
+    # The last level is the catch-all; a level added after it refines nothing.
+    return [label for label in labels[:-1] if label not in present]
+
+
+def _refined_level(label: str, labels: tuple[str, ...], new_labels: list[str]) -> str:
+    """The stored level that `label` was carved out of: the first stored one after it."""
+    return next(later for later in labels[labels.index(label) + 1:] if later not in new_labels)
+
+
+def _field_with_levels(stored: dict[str, Any], labels: tuple[str, ...], entity_type: str
+                       ) -> dict[str, Any]:
+    levels = {level["label"]: dict(level) for level in stored["levels"]}
+    for label in reversed(labels):
+        if label in levels:
+            continue
+        refined = levels[labels[labels.index(label) + 1]]
+        refined["m"], refined["u"] = refined["m"] / 2, refined["u"] / 2
+        levels[label] = {"label": label, "m": refined["m"], "u": refined["u"]}
+    shipped = next(f for f in _shipped_dict(entity_type)["fields"] if f["name"] == stored["name"])
+    bounds = {label: bound for label, bound in shipped.get("m_bounds", {}).items()
+              if label not in {level["label"] for level in stored["levels"]}}
+    return {**stored, "levels": [levels[label] for label in labels],
+            "m_bounds": {**bounds, **stored.get("m_bounds", {})}}
+
+
+def _widened_rule(rule: dict[str, list[str]], added: dict[str, dict[str, str]]
+                  ) -> dict[str, list[str]]:
+    widened = {}
+    for name, levels in rule.items():
+        refining = added.get(name, {})
+        widened[name] = [*(new for new, next_level in refining.items() if next_level in levels),
+                         *levels]
+    return widened
 
 
 def _shipped_dict(entity_type: str) -> dict[str, Any]:
