@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -91,38 +92,83 @@ def probability(match_weight: Any) -> Any:
 
 
 def rule_holds(codes: np.ndarray, model: MatchModel, rule: Rule) -> np.ndarray:
-    """True per row where every term of `rule` holds."""
-    holds = np.ones(len(codes), dtype=bool)
+    """True per row of level `codes` (pairs, fields) where every term of `rule` holds."""
+    return _holds(np.asarray(codes, dtype=np.int64), _compile_rule(model, rule))
+
+
+# A rule compiled for numpy: per term, its column and which level codes it accepts, indexed by
+# code (code -1, null, reads the last entry). Looking codes up in these costs a fraction of
+# `np.isin`, whose per-call set-up dominated scoring a single record's few pairs.
+CompiledRule = tuple[tuple[int, np.ndarray], ...]
+
+
+def _compile_rule(model: MatchModel, rule: Rule) -> CompiledRule:
+    terms = []
     for name, labels in rule:
         column = model.field_names.index(name)
         labels_in_order = model.fields[column].labels
-        wanted = [-1 if label == NULL else labels_in_order.index(label) for label in labels]
-        holds &= np.isin(codes[:, column], wanted)
+        accepted = np.zeros(len(labels_in_order) + 1, dtype=bool)
+        for label in labels:
+            accepted[-1 if label == NULL else labels_in_order.index(label)] = True
+        terms.append((column, accepted))
+    return tuple(terms)
+
+
+def _holds(codes: np.ndarray, rule: CompiledRule) -> np.ndarray:
+    holds = np.ones(len(codes), dtype=bool)
+    for column, accepted in rule:
+        holds &= accepted[codes[:, column]]
     return holds
 
 
-def any_rule(
-    codes: np.ndarray, model: MatchModel, rules: tuple[Rule, ...], empty: bool
-) -> np.ndarray:
-    """True per row where at least one rule holds (`empty` when there are no rules)."""
+@dataclass(frozen=True)
+class _CompiledModel:
+    """What scoring reads of a model, prepared once per model instead of once per call."""
+
+    weight_table: np.ndarray
+    distinct: tuple[CompiledRule, ...]
+    conflict: tuple[CompiledRule, ...]
+    match: tuple[CompiledRule, ...]
+    auto_link_requires: tuple[CompiledRule, ...]
+    review_requires: tuple[CompiledRule, ...]
+
+
+@lru_cache(maxsize=16)
+def _compiled(model: MatchModel) -> _CompiledModel:
+    def compile_all(rules: tuple[Rule, ...]) -> tuple[CompiledRule, ...]:
+        return tuple(_compile_rule(model, rule) for rule in rules)
+
+    table = model.weight_table()
+    table.flags.writeable = False  # shared by every call for this model
+    return _CompiledModel(table, compile_all(model.distinct_rules),
+                          compile_all(model.conflict_rules), compile_all(model.match_rules),
+                          compile_all(model.auto_link_requires),
+                          compile_all(model.review_requires))
+
+
+def _any_holds(codes: np.ndarray, rules: tuple[CompiledRule, ...], empty: bool) -> np.ndarray:
     if not rules:
         return np.full(len(codes), empty, dtype=bool)
-    return np.logical_or.reduce([rule_holds(codes, model, rule) for rule in rules])
+    holds = _holds(codes, rules[0])
+    for rule in rules[1:]:
+        holds |= _holds(codes, rule)
+    return holds
 
 
 def classify_codes(codes: np.ndarray, model: MatchModel) -> Scores:
     """Weights and outcomes for level codes shaped (pairs, fields); code -1 is null."""
     codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(model.fields))
-    table = model.weight_table()
-    weight = model.prior_weight + table[np.arange(len(model.fields)), codes].sum(axis=1)
-    apart = any_rule(codes, model, model.distinct_rules, empty=False)
-    conflict = any_rule(codes, model, model.conflict_rules, empty=False) | apart
-    match_rule = any_rule(codes, model, model.match_rules, empty=False)
-    identified = any_rule(codes, model, model.auto_link_requires, empty=True)
+    compiled = _compiled(model)
+    weight = (model.prior_weight
+              + compiled.weight_table[np.arange(len(model.fields)), codes].sum(axis=1))
+    apart = _any_holds(codes, compiled.distinct, empty=False)
+    conflict = _any_holds(codes, compiled.conflict, empty=False) | apart
+    match_rule = _any_holds(codes, compiled.match, empty=False)
+    identified = _any_holds(codes, compiled.auto_link_requires, empty=True)
     auto = ((weight >= model.thresholds.auto_link) & identified | match_rule) & ~conflict
     # Review is for doubt: a household member or a stranger told apart by a rule is distinct,
     # and doubt needs evidence (an identifier, names with a date or an address), not weight alone.
-    evidence = any_rule(codes, model, model.review_requires, empty=True)
+    evidence = _any_holds(codes, compiled.review_requires, empty=True)
     review = ~auto & ~apart & ((weight >= model.thresholds.review) & evidence | match_rule)
     outcome = np.where(auto, 0, np.where(review, 1, 2)).astype(np.int8)
     return Scores(weight, outcome, match_rule & ~conflict, conflict, identified)
@@ -168,9 +214,11 @@ def explain_codes(
     """
     codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(model.fields))
     scores = classify_codes(codes, model)
-    table = model.weight_table()
-    rules = model.conflict_rules + model.distinct_rules
-    conflicts = [(rule, rule_holds(codes, model, rule)) for rule in rules]
+    compiled = _compiled(model)
+    table = compiled.weight_table
+    conflicts = [(rule, _holds(codes, compiled_rule)) for rule, compiled_rule in zip(
+        model.conflict_rules + model.distinct_rules, compiled.conflict + compiled.distinct,
+        strict=True)]
     labels = [(*f.labels, None) for f in model.fields]  # code -1 reads the trailing None
     weights = table[np.arange(len(model.fields)), codes]
     results = []

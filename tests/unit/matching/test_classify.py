@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from matching.classify import explain_codes, level_codes, score
+from matching.classify import explain_codes, level_codes, rule_holds, score
 from matching.compare import compare_customers, compare_products
 from matching.model import ModelError, default_model, dump_model, load_model, model_to_dict
 from tests.unit.matching.sample_views import MILK, MOSCOW_FLAT, YULIYA, customer, name, product
@@ -243,3 +243,21 @@ def test_a_married_name_with_the_same_phone_and_birth_date_is_still_an_auto_link
     married = customer(last_name=name("petrova", phonetic="PTRAV"), last_name_stem="petrov",
                        emails=(), loyalty_card=None, address=None)
     assert score(compare_customers(YULIYA, married), CUSTOMERS).outcome == "auto_link"
+
+
+@pytest.mark.parametrize("model", [CUSTOMERS, PRODUCTS], ids=lambda m: m.entity_type)
+def test_a_rule_holds_exactly_where_each_named_field_has_one_of_its_levels(model):
+    rng = np.random.default_rng(7)
+    # Every level of every field, null (-1) included, in random combinations.
+    codes = np.stack([rng.integers(-1, len(f.levels), size=400) for f in model.fields], axis=1)
+    labels = {f.name: (f.labels, i) for i, f in enumerate(model.fields)}
+
+    def by_labels(row, rule):
+        return all((labels[name][0][row[labels[name][1]]] if row[labels[name][1]] >= 0
+                    else "null") in wanted for name, wanted in rule)
+
+    rules = (model.match_rules + model.conflict_rules + model.distinct_rules
+             + model.auto_link_requires + model.review_requires)
+    for rule in rules:
+        expected = [by_labels(row, rule) for row in codes]
+        assert rule_holds(codes, model, rule).tolist() == expected
