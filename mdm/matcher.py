@@ -18,12 +18,12 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import case, delete, func, insert, select
+from sqlalchemy import bindparam, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import Link
 from matching.batch import build_table, compare_rows
-from matching.block import blocking_keys, key_kind
+from matching.block import blocking_keys
 from matching.classify import (
     OUTCOMES,
     MatchResult,
@@ -158,8 +158,8 @@ def find_candidates(session: Session, entity_type: str,
     views: dict[uuid.UUID, View] = {}
     golden_ids: dict[uuid.UUID, uuid.UUID] = {}
     for start in range(0, len(all_keys), LOOKUP_CHUNK):
-        rows = session.execute(_candidates_query(entity_type, all_keys[start:start + LOOKUP_CHUNK],
-                                                 model))
+        rows = session.execute(_candidates_statement(entity_type, model),
+                               {"keys": all_keys[start:start + LOOKUP_CHUNK]})
         for key, record_id, view, golden_id in rows:
             holders[key].append(record_id)
             # The caller's own records (`known_views`) need no decoding.
@@ -178,20 +178,23 @@ def find_candidates(session: Session, entity_type: str,
     return Candidates(shared, views, golden_ids)
 
 
-def _block_limit(model: MatchModel, keys: list[str]):
+def _block_limit(model: MatchModel):
     """The SQL limit of each key's block: its kind's limit, by the key's prefix."""
-    kinds = {key_kind(key) for key in keys}
     limits = [(MatchKey.__table__.c.key.startswith(f"{kind}:", autoescape=True),
-               model.block_limit(kind)) for kind in sorted(kinds)
+               model.block_limit(kind)) for kind, _ in model.block_limits
               if model.block_limit(kind) != model.max_block_size]
     return case(*limits, else_=model.max_block_size) if limits else model.max_block_size
 
 
-def _candidates_query(entity_type: str, keys: list[str], model: MatchModel):
+@lru_cache(maxsize=8)
+def _candidates_statement(entity_type: str, model: MatchModel):
+    # Built once per model with the keys as a parameter: building it per call cost more than
+    # running it for a single record, and one text per key count lets psycopg prepare it.
     table, views, xref = MatchKey.__table__, MatchView.__table__, Xref.__table__
+    keys = bindparam("keys", expanding=True)
     usable = (select(table.c.key).where(table.c.entity_type == entity_type, table.c.key.in_(keys))
               .group_by(table.c.key)
-              .having(func.count() >= 2, func.count() <= _block_limit(model, keys)).subquery())
+              .having(func.count() >= 2, func.count() <= _block_limit(model)).subquery())
     return (select(table.c.key, table.c.source_record_id, views.c.view, xref.c.golden_id)
             .join(usable, usable.c.key == table.c.key)
             .outerjoin(views, (views.c.source_record_id == table.c.source_record_id)
