@@ -134,6 +134,19 @@ def partition(session) -> set[frozenset[str]]:
     return {frozenset(members) for members in clusters.values()}
 
 
+def decisions(session) -> tuple[set, set]:
+    """Review tasks and auto-link decisions, each as its pair of (source, source_key) and weight."""
+    names = dict(session.execute(
+        select(SourceRecord.id, Source.name + "/" + SourceRecord.source_key)
+        .join(Source, Source.id == SourceRecord.source_id)).all())
+
+    def pairs(model):
+        return {(frozenset((names[left], names[right])), round(weight, 9))
+                for left, right, weight in session.execute(select(
+                    model.left_record_id, model.right_record_id, model.match_weight))}
+    return pairs(ReviewTask), pairs(MatchDecision)
+
+
 def ingest_in_chunks(session, records, clock, chunk: int) -> None:
     known = {}
     for start in range(0, len(records), chunk):
@@ -166,6 +179,22 @@ def test_one_chunk_scored_in_batch_links_like_records_pushed_one_by_one(
     monkeypatch.setattr(matcher, "BATCH_MIN_PAIRS", 1)
     ingest_in_chunks(session, records, clock, chunk=len(records))
     assert partition(session) == one_by_one
+
+
+def test_a_record_pushed_alone_decides_alike_scored_pair_by_pair_or_vectorised(
+        session, clock, monkeypatch):
+    # The API's path: one record a request. Which member a join names may differ between chunk
+    # sizes, so this compares the scorers on the same one-by-one stream, tasks and links too.
+    records = list(generate_customer_records(150, seed=11, duplicate_rate=0.4))
+    monkeypatch.setattr(matcher, "BATCH_MIN_PAIRS", 10**9)
+    ingest_in_chunks(session, records, clock, chunk=1)
+    pair_by_pair, tasks_and_links = partition(session), decisions(session)
+    assert all(tasks_and_links)  # the stream opens review tasks and makes auto-links
+    forget_everything_but_sources(session)
+    monkeypatch.setattr(matcher, "BATCH_MIN_PAIRS", 1)
+    ingest_in_chunks(session, records, clock, chunk=1)
+    assert partition(session) == pair_by_pair
+    assert decisions(session) == tasks_and_links
 
 
 def test_explanations_built_in_batch_equal_those_of_the_single_record_path():
