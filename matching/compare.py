@@ -163,9 +163,32 @@ def _national_id(a: Columns, b: Columns) -> tuple[Any, Rules]:
         ("exact", equal(id_a, id_b)),
         # Check digits rule out a keying error: two verified numbers are two documents.
         ("different", pairwise(_both_verified, id_a, id_b)),
-        # Same shape: one character mistyped or two neighbours swapped (7180320 / 7180230).
+        # A keying slip that no series explains: consecutive numbers (twins registered
+        # together) differ in their last character, never by a swap or a slip before it.
+        ("slip", pairwise(is_keying_slip, id_a, id_b)),
+        # One character off at the end: a slip, or the next number of the series.
         ("typo", edit_distance(id_a, id_b) <= 1),
     ]
+
+
+def is_keying_slip(x: str, y: str) -> bool:
+    """True when `y` is `x` with two neighbours swapped or one character but the last wrong.
+
+    >>> is_keying_slip("7180320", "7180230"), is_keying_slip("7180320", "7186320")
+    (True, True)
+    >>> is_keying_slip("7180320", "7180321"), is_keying_slip("7180329", "7180330")
+    (False, False)
+    """
+    if len(x) != len(y):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(x, y, strict=True)) if a != b]
+    if len(differ) == 1:
+        return differ[0] < len(x) - 1
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and (x[differ[0]], x[differ[1]]) == (y[differ[1]], y[differ[0]])
+    )
 
 
 def _both_verified(x: str, y: str) -> bool:
@@ -242,7 +265,7 @@ CUSTOMER_COMPARISONS: tuple[FieldComparison, ...] = (
     FieldComparison("postcode", EXACT_TYPO, _exact_or_typo("postcode")),
     FieldComparison("city", EXACT_SIMILAR, _exact_or_similar("city")),
     FieldComparison("loyalty_card", EXACT_TYPO, _exact_or_typo("card")),
-    FieldComparison("national_id", ("exact", "typo", "different", "else"), _national_id),
+    FieldComparison("national_id", ("exact", "slip", "typo", "different", "else"), _national_id),
 )
 
 NAME_COLUMNS = ("latin", "canon", "phon", "initial")

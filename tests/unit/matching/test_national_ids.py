@@ -10,7 +10,7 @@ import pytest
 
 from matching.block import customer_keys
 from matching.classify import score
-from matching.compare import compare_customers
+from matching.compare import compare_customers, is_keying_slip
 from matching.model import default_model, model_from_dict, model_to_dict
 from matching.standardise import standardise_customer
 from matching.standardise.national_ids import is_verified_national_id, standardise_national_id
@@ -62,10 +62,29 @@ def level(a, b) -> str | None:
 def test_national_id_levels():
     ssn = customer(national_id=SSN)
     assert level(ssn, customer(national_id=SSN)) == "exact"
-    assert level(ssn, customer(national_id="078051210")) == "typo"  # two neighbours swapped
-    assert level(ssn, customer(national_id="078051129")) == "typo"
+    assert level(ssn, customer(national_id="078051210")) == "slip"  # two neighbours swapped
+    assert level(ssn, customer(national_id="078091120")) == "slip"  # one wrong before the end
+    assert level(ssn, customer(national_id="078051129")) == "typo"  # the last one wrong
     assert level(ssn, customer(national_id="912345678")) == "else"
     assert level(customer(national_id=INN), customer(national_id=OTHER_INN)) == "different"
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "slip"),
+    [
+        ("7180320", "7180230", True),   # neighbours swapped
+        ("7180320", "7186320", True),   # one wrong, not the last
+        ("AB1234567", "BA1234567", True),
+        ("7180320", "7180321", False),  # the next number of a series
+        ("7180329", "7180330", False),  # the next number, carried
+        ("7180320", "7380120", False),  # swapped, but not neighbours
+        ("7180320", "7180320", False),
+        ("7180320", "718032", False),
+    ],
+)
+def test_a_keying_slip_is_a_swap_of_neighbours_or_one_wrong_character_before_the_last(x, y, slip):
+    assert is_keying_slip(x, y) is slip
+    assert is_keying_slip(y, x) is slip
 
 
 def test_different_kinds_of_document_are_not_compared():
@@ -122,12 +141,41 @@ def test_two_different_verified_national_ids_are_never_an_auto_link():
     assert (result.outcome, result.explanation.hard_conflicts) == ("review", ("national_id",))
 
 
-def test_a_mistyped_unverifiable_national_id_does_not_override_another_given_name():
-    # Twins often get consecutive numbers: one digit apart is no proof of one person.
-    twin = {"gender": None, "middle_name": None, "emails": (), "loyalty_card": None}
-    brother = customer(first_name=name("ilya"), national_id=SSN, **twin)
-    sister = customer(first_name=name("anna"), national_id="078051121", **twin)
+TWIN = {"gender": None, "middle_name": None, "emails": (), "loyalty_card": None}
+
+
+@pytest.mark.parametrize(("his", "hers"), [(SSN, "078051121"), ("078051129", "078051130")])
+def test_twins_with_consecutive_national_ids_stay_apart(his, hers):
+    # Twins often get consecutive numbers: the last digit (or a carry) apart is no proof.
+    brother = customer(first_name=name("ilya"), national_id=his, **TWIN)
+    sister = customer(first_name=name("anna"), national_id=hers, **TWIN)
     assert score(compare_customers(brother, sister), CUSTOMERS).outcome == "distinct"
+
+
+@pytest.mark.parametrize("slipped", ["078051210", "078091120"])
+def test_a_slipped_national_id_links_despite_another_given_name(slipped):
+    # Same surname, birth date, home and contacts, and a number no series explains: one
+    # person whose given name was keyed as another (a second name, a nickname).
+    yuliya = customer(national_id=SSN, **TWIN)
+    other_name = customer("crm:5", first_name=name("anna"), national_id=slipped, **TWIN)
+    result = score(compare_customers(yuliya, other_name), CUSTOMERS)
+    assert (result.outcome, result.explanation.hard_conflicts) == ("auto_link", ())
+
+
+def test_a_slipped_national_id_links_the_same_man_with_a_wrongly_keyed_birth_date():
+    father, same_man = father_and_son(national_id="078051210")
+    father = customer("crm:1", **{**_fields(father), "birth_date": father.birth_date,
+                                  "national_id": SSN})
+    assert score(compare_customers(father, same_man), CUSTOMERS).outcome == "auto_link"
+
+
+def test_father_and_son_with_unrelated_national_ids_never_auto_link():
+    father, son = father_and_son(national_id="078051199")
+    father = customer("crm:1", **{**_fields(father), "birth_date": father.birth_date,
+                                  "national_id": SSN})
+    result = score(compare_customers(father, son), CUSTOMERS)
+    assert result.outcome != "auto_link"
+    assert "birth_date" in result.explanation.hard_conflicts
 
 
 def test_a_model_stored_before_national_ids_gains_the_field_and_its_own_rules_only():

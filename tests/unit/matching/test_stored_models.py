@@ -5,9 +5,9 @@ import math
 from pathlib import Path
 
 from matching.classify import score
-from matching.compare import compare_products
+from matching.compare import compare_customers, compare_products
 from matching.model import default_model, model_from_dict, model_to_dict
-from tests.unit.matching.sample_views import MILK, product
+from tests.unit.matching.sample_views import MILK, customer, name, product
 
 STORED = Path(__file__).parent / "stored_models"
 
@@ -65,3 +65,32 @@ def test_an_upgraded_model_decides_a_same_variant_pair_as_it_did_at_ts_095():
     # product-default-2 sent a listing without GTIN to a steward, never to an auto-link.
     assert result.outcome == "review"
     assert score(compare_products(MILK, product()), upgraded).outcome == "auto_link"
+
+
+def stored_customer_model() -> dict:
+    """customer-default-4 as shipped before `national_id` gained `slip`."""
+    return json.loads((STORED / "customer-default-4.json").read_text(encoding="utf-8"))
+
+
+def test_a_customer_model_stored_before_slip_weighs_a_slip_as_its_old_typo():
+    stored = stored_customer_model()
+    national_id = next(f for f in stored["fields"] if f["name"] == "national_id")
+    upgraded = model_to_dict(model_from_dict(stored))
+    new_national_id = next(f for f in upgraded["fields"] if f["name"] == "national_id")
+    assert [level["label"] for level in new_national_id["levels"]] == [
+        "exact", "slip", "typo", "different", "else"]
+    before = level_weight(national_id, "typo")
+    assert level_weight(new_national_id, "slip") == before == level_weight(new_national_id, "typo")
+
+
+def test_an_upgraded_customer_model_keeps_a_slip_and_another_given_name_apart_as_before():
+    upgraded = model_from_dict(stored_customer_model())
+    # customer-default-4 read a slip as a typo: no exception to another given name.
+    assert {"national_id": ("slip", "exact", "typo")} in map(dict, upgraded.auto_link_requires)
+    bare = {"gender": None, "middle_name": None, "emails": (), "loyalty_card": None}
+    yuliya = customer(national_id="078051120", **bare)
+    anna = customer("crm:5", first_name=name("anna"), national_id="078051210", **bare)
+    assert compare_customers(yuliya, anna).level("national_id") == "slip"
+    assert score(compare_customers(yuliya, anna), upgraded).outcome == "distinct"
+    assert score(compare_customers(yuliya, anna), default_model("customer")).outcome == (
+        "auto_link")
