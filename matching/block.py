@@ -67,6 +67,18 @@ def national_id_keys(view: CustomerView) -> frozenset[str]:
     return frozenset({f"national_id:{view.national_id}"}) if view.national_id else frozenset()
 
 
+def national_id_typo_keys(view: CustomerView) -> frozenset[str]:
+    """`national_id_typo:<the number less one character>`, one key per position.
+
+    Two numbers one mistyped character or two swapped neighbours apart share one of these
+    keys (symmetric deletion), so a mistyped number still meets its original.
+    """
+    number = view.national_id
+    if not number:
+        return frozenset()
+    return frozenset(f"national_id_typo:{number[:i]}{number[i + 1 :]}" for i in range(len(number)))
+
+
 def name_dob_keys(view: CustomerView) -> frozenset[str]:
     """`name_dob:<names in sorted order>|<date>`: swapped first/last names still meet."""
     first, last = _names(view)
@@ -161,6 +173,7 @@ CUSTOMER_KEY_FUNCTIONS: tuple[Callable[[CustomerView], frozenset[str]], ...] = (
     phone_keys,
     card_keys,
     national_id_keys,
+    national_id_typo_keys,
     name_dob_keys,
     phonetic_dob_keys,
     name_postcode_keys,

@@ -141,7 +141,7 @@ def model_from_dict(data: dict[str, Any]) -> MatchModel:
     shipped model, with the shipped rules naming only new fields (see `with_new_fields`);
     one stored before a comparison gained a level decides as it did (see `with_new_levels`).
     """
-    data = with_new_levels(with_new_fields(data))
+    data = with_new_block_limits(with_new_levels(with_new_fields(data)))
     fields = tuple(
         FieldModel(
             name=f["name"],
@@ -190,10 +190,20 @@ def with_new_fields(data: dict[str, Any]) -> dict[str, Any]:
     rules = {kind: list(stored) for kind, stored in data.get("rules", {}).items()}
     for kind, shipped_rules in shipped.get("rules", {}).items():
         rules.setdefault(kind, []).extend(r for r in shipped_rules if set(r) <= set(new))
-    # A new identifier's blocking key gets the shipped limit; stored limits win.
-    limits = {**shipped.get("block_limits", {}), **data.get("block_limits", {})}
     return {**data, "fields": [by_name.get(name) or shipped_fields[name] for name in compared],
-            "rules": rules, "block_limits": limits}
+            "rules": rules}
+
+
+def with_new_block_limits(data: dict[str, Any]) -> dict[str, Any]:
+    """`data` with the shipped block limit of each blocking key kind it has none for.
+
+    A key kind added since the model was stored would otherwise pair up to
+    `max_block_size` records; the stored limits win.
+    """
+    if data.get("entity_type") not in COMPARISONS:
+        return data
+    shipped = _shipped_dict(data["entity_type"]).get("block_limits", {})
+    return {**data, "block_limits": {**shipped, **data.get("block_limits", {})}}
 
 
 def with_new_levels(data: dict[str, Any]) -> dict[str, Any]:

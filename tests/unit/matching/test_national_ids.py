@@ -96,6 +96,22 @@ def test_a_national_id_is_a_blocking_key():
     assert "national_id:078051120" in customer_keys(customer(national_id=SSN))
 
 
+@pytest.mark.parametrize("mistyped", ["078051210", "078091120", "078051129"])
+def test_a_mistyped_national_id_shares_a_blocking_key_with_the_number_it_was_meant_to_be(mistyped):
+    bare = {"emails": (), "phones": (), "loyalty_card": None, "address": None,
+            "birth_date": None, "birth_date_swapped": None}
+    keys_of = customer_keys(customer(national_id=SSN, **bare))
+    shared = keys_of & customer_keys(customer(national_id=mistyped, **bare))
+    assert {key.split(":")[0] for key in shared} >= {"national_id_typo"}
+    assert not any(key.startswith("national_id:") for key in shared)
+
+
+def test_numbers_two_characters_apart_share_no_national_id_key():
+    keys_of = customer_keys(customer(national_id=SSN, first_name=None, last_name=None))
+    other = customer_keys(customer(national_id="078051199", first_name=None, last_name=None))
+    assert not {key for key in keys_of & other if key.startswith("national_id")}
+
+
 def father_and_son(**son_changes):
     # Same name, surname, flat, landline and family card; neither gives an e-mail.
     father = customer(

@@ -94,3 +94,12 @@ def test_an_upgraded_customer_model_keeps_a_slip_and_another_given_name_apart_as
     assert score(compare_customers(yuliya, anna), upgraded).outcome == "distinct"
     assert score(compare_customers(yuliya, anna), default_model("customer")).outcome == (
         "auto_link")
+
+
+def test_a_stored_model_gains_the_shipped_limit_of_a_newer_key_kind_and_keeps_its_own():
+    stored = stored_customer_model()
+    stored["block_limits"]["address"] = 5
+    upgraded = model_from_dict(stored)
+    assert "national_id_typo" not in stored["block_limits"]
+    assert upgraded.block_limit("national_id_typo") == 20
+    assert upgraded.block_limit("address") == 5
