@@ -9,7 +9,7 @@ golden records of one member each are bulk-loaded; then each round merges two go
 of 25 members (50 together) through `mdm.stewardship.merge_golden` and splits them again with
 `unmerge_records`, each in its own committed transaction. Prints p50/p99 in ms, and the CPU
 time of this process per operation (the Python share, which the machine's load does not
-inflate as it does wall time).
+inflate as it does wall time), and the SQL statements per operation (COMMIT not counted).
 
 `--keep` leaves the loaded database in place and `--reuse` runs on one left that way (the
 load of a million golden records takes about 100 s). `--profile FILE` writes a cProfile of
@@ -25,7 +25,7 @@ import statistics
 import time
 import uuid
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from mdm import create_app, ingest, sources, stewardship
 from mdm.database import upgrade
@@ -131,15 +131,24 @@ def percentile(values: list[float], share: float) -> float:
 
 
 class Timer:
-    """Wall and CPU milliseconds of timed blocks, by operation name; optionally profiled."""
+    """Wall and CPU milliseconds and SQL statements of timed blocks, by operation name.
+
+    Statements are counted by `count_statement`, listening on the engine (an executemany
+    counts once: it is one call into the driver).
+    """
 
     def __init__(self, profiler: cProfile.Profile | None):
         self.wall: dict[str, list[float]] = {"merge": [], "unmerge": []}
         self.cpu: dict[str, list[float]] = {"merge": [], "unmerge": []}
+        self.statements: dict[str, list[int]] = {"merge": [], "unmerge": []}
+        self.executed = 0
         self.profiler = profiler
 
+    def count_statement(self, *_args) -> None:
+        self.executed += 1
+
     def time(self, name: str, operation) -> object:
-        began, began_cpu = time.perf_counter(), time.process_time()
+        began, began_cpu, executed = time.perf_counter(), time.process_time(), self.executed
         if self.profiler is not None:
             self.profiler.enable()
         result = operation()
@@ -147,6 +156,7 @@ class Timer:
             self.profiler.disable()
         self.wall[name].append((time.perf_counter() - began) * 1000)
         self.cpu[name].append((time.process_time() - began_cpu) * 1000)
+        self.statements[name].append(self.executed - executed)
         return result
 
 
@@ -154,6 +164,7 @@ def run(url: str, stored: int, rounds: int, timer: Timer, *, reuse: bool) -> Non
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     with app.app_context():
         session = db.session
+        event.listen(db.engine, "before_cursor_execute", timer.count_statement)
         if reuse:
             source = sources.get_source(session, "web_shop")
             # Rounds of earlier runs left their golden records: start past their keys.
@@ -225,8 +236,9 @@ def main() -> None:
         cpu = timer.cpu[name]
         print(f"{name} (50 members): p50 {statistics.median(values):.1f} ms, "  # noqa: T201
               f"p99 {percentile(values, 0.99):.1f} ms, max {max(values):.1f} ms; "
-              f"CPU p50 {statistics.median(cpu):.1f} ms, mean {statistics.mean(cpu):.1f} ms "
-              f"over {len(values)} rounds")
+              f"CPU p50 {statistics.median(cpu):.1f} ms, mean {statistics.mean(cpu):.1f} ms; "
+              f"statements p50 {statistics.median(timer.statements[name]):.0f}, "
+              f"max {max(timer.statements[name])} over {len(values)} rounds")
 
 
 if __name__ == "__main__":
