@@ -210,10 +210,15 @@ def event_row(event_type: str, entity_type: str, golden_id: uuid.UUID | None,
             "feed_seq": None}
 
 
+def event_rows(events: Iterable[CoreEvent], now: dt.datetime) -> list[dict]:
+    """The outbox rows of the core's events."""
+    return [event_row(e.type, e.entity_type, uuid.UUID(e.golden_id), e.version, now,
+                      dict(e.data)) for e in events]
+
+
 def write_events(session: Session, events: Iterable[CoreEvent], now: dt.datetime) -> None:
     """Insert the core's events into the outbox, in the caller's transaction."""
-    rows = [event_row(e.type, e.entity_type, uuid.UUID(e.golden_id), e.version, now,
-                      dict(e.data)) for e in events]
+    rows = event_rows(events, now)
     if rows:
         session.execute(insert(Event.__table__), rows)
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from golden_records import erasure
@@ -22,7 +22,6 @@ from golden_records import merge as core
 from golden_records.erasure import SourceKey
 from golden_records.types import (
     EntityTypeMismatchError,
-    GoldenRecord,
     GoldenRecordError,
     GoldenRecordNotActiveError,
     GoldenState,
@@ -43,7 +42,6 @@ from mdm.errors import (
 from mdm.models import (
     AuditEntry,
     ErasureTombstone,
-    MatchDecision,
     NotAMatchPair,
     ReviewTask,
     SourceRecord,
@@ -51,7 +49,8 @@ from mdm.models import (
 from mdm.store import erasure as erasure_store
 from mdm.store import golden_state as store
 from mdm.store import not_a_match as not_a_match_store
-from mdm.store.audit import audit, decision_rows, record_decision
+from mdm.store import operation_writes
+from mdm.store.audit import audit, audit_row, decision_rows, record_decision
 from mdm.store.history import golden_as_of, golden_diff, golden_history
 
 __all__ = [
@@ -114,12 +113,19 @@ def merge_golden(session: Session, survivor_id: uuid.UUID, absorbed_id: uuid.UUI
                         reason=reason, now=now,
                         not_a_match=store.not_a_match_pairs(session, a.member_ids | b.member_ids),
                         expected_versions=expected)
-    golden.save_merge(session, result, a, b, now=now)
     survivor, gone = uuid.UUID(result.state.golden_id), uuid.UUID(result.absorbed.golden_id)
-    record_decision(session, "steward_merge", a.record.entity_type, actor=actor,
-                    reason=reason, now=now, goldens=(survivor, gone))
-    audit(session, "golden.merge", survivor, actor=actor, reason=reason,
-          before=[a.record, b.record], after=[result.state.record, result.absorbed], now=now)
+    before = {a.golden_id: a.record.version, b.golden_id: b.record.version}
+    entity_type = a.record.entity_type
+    operation_writes.save_operation(session, operation_writes.OperationWrites(
+        changes=[store.RecordChange(record, before[record.golden_id], "golden.merged")
+                 for record in (result.state.record, result.absorbed)],
+        xref={result.state.golden_id: a.member_ids | b.member_ids},
+        events=golden.event_rows(result.events, now),
+        decisions=decision_rows("steward_merge", entity_type, actor=actor, reason=reason,
+                                now=now, pairs=[((None, None), (survivor, gone))]),
+        audit=[audit_row("golden.merge", survivor, actor=actor, reason=reason,
+                         before=[a.record, b.record],
+                         after=[result.state.record, result.absorbed], now=now)]), now=now)
     session.flush()
     return survivor
 
@@ -131,22 +137,6 @@ def _former_golden_ids(session: Session, state: GoldenState,
     return store.former_goldens_of(session, record_ids, candidates)
 
 
-def _save_unmerge(session: Session, result: core.UnmergeResult, state: GoldenState,
-                  former_goldens: Mapping[str, GoldenRecord], *, now: dt.datetime) -> None:
-    """Store an unmerge: the golden rows in one batch, the new ones, the xref, the events."""
-    changes = [store.RecordChange(result.state.record, state.record.version, "golden.unmerged")]
-    changes += [store.RecordChange(part.record, former_goldens[part.golden_id].version,
-                                   "golden.updated")
-                for part in result.split_off if part.golden_id in former_goldens]
-    store.update_records(session, changes, now=now)
-    store.insert_records(session, [part.record for part in result.split_off
-                                   if part.golden_id not in former_goldens],
-                         cause="golden.created", now=now)
-    for part in result.split_off:
-        store.point_xref(session, part.golden_id, part.member_ids, now)
-    golden.write_events(session, result.events, now)
-
-
 def _unmerge(session: Session, state: GoldenState, record_ids: frozenset[str], *, actor: str,
              reason: str, expected_version: int | None, now: dt.datetime) -> core.UnmergeResult:
     former_goldens = store.load_records(session, state.record.absorbed_ids, lock=True)
@@ -155,14 +145,24 @@ def _unmerge(session: Session, state: GoldenState, record_ids: frozenset[str], *
         former_goldens=former_goldens, new_id=lambda: str(uuid.uuid4()),
         config=golden.survivorship_config(session), actor=actor, reason=reason, now=now,
         expected_version=expected_version)
-    _save_unmerge(session, result, state, former_goldens, now=now)
-    session.execute(insert(MatchDecision.__table__), decision_rows(
-        "unmerge", state.record.entity_type, actor=actor, reason=reason, now=now,
-        pairs=[((uuid.UUID(record_id), None), (uuid.UUID(state.golden_id), None))
-               for record_id in sorted(record_ids)]))
-    audit(session, "golden.unmerge", state.golden_id, actor=actor, reason=reason,
-          before=[state.record, *former_goldens.values()],
-          after=[result.state.record, *(s.record for s in result.split_off)], now=now)
+    changes = [store.RecordChange(result.state.record, state.record.version, "golden.unmerged")]
+    changes += [store.RecordChange(part.record, former_goldens[part.golden_id].version,
+                                   "golden.updated")
+                for part in result.split_off if part.golden_id in former_goldens]
+    operation_writes.save_operation(session, operation_writes.OperationWrites(
+        changes=changes,
+        created=[part.record for part in result.split_off
+                 if part.golden_id not in former_goldens],
+        xref={part.golden_id: part.member_ids for part in result.split_off},
+        events=golden.event_rows(result.events, now),
+        decisions=decision_rows(
+            "unmerge", state.record.entity_type, actor=actor, reason=reason, now=now,
+            pairs=[((uuid.UUID(record_id), None), (uuid.UUID(state.golden_id), None))
+                   for record_id in sorted(record_ids)]),
+        audit=[audit_row("golden.unmerge", state.golden_id, actor=actor, reason=reason,
+                         before=[state.record, *former_goldens.values()],
+                         after=[result.state.record, *(s.record for s in result.split_off)],
+                         now=now)]), now=now)
     return result
 
 

@@ -22,16 +22,23 @@ def summary(record: GoldenRecord) -> dict[str, Any]:
             "merged_into": record.merged_into}
 
 
+def audit_row(action: str, target_id: str, *, actor: str, reason: str,
+              before: Iterable[GoldenRecord], after: Iterable[GoldenRecord],
+              now: dt.datetime) -> dict[str, Any]:
+    """Return the audit row of an operation: who, when, why, and the records before and after."""
+    return {"occurred_at": now, "actor": actor, "action": action,
+            "target_type": "golden_record", "target_id": str(target_id), "reason": reason,
+            "before": {r.golden_id: summary(r) for r in before},
+            "after": {r.golden_id: summary(r) for r in after}}
+
+
 def audit(session: Session, action: str, target_id: str, *, actor: str, reason: str,
           before: Iterable[GoldenRecord], after: Iterable[GoldenRecord],
           now: dt.datetime) -> None:
-    """Add the audit row of an operation: who, when, why, and the records before and after."""
+    """Add the audit row of an operation (see `audit_row`)."""
     # A plain insert, not an ORM object: the operation's flush then has nothing to sort out.
-    session.execute(insert(AuditEntry.__table__), [{
-        "occurred_at": now, "actor": actor, "action": action, "target_type": "golden_record",
-        "target_id": str(target_id), "reason": reason,
-        "before": {r.golden_id: summary(r) for r in before},
-        "after": {r.golden_id: summary(r) for r in after}}])
+    session.execute(insert(AuditEntry.__table__), [audit_row(
+        action, target_id, actor=actor, reason=reason, before=before, after=after, now=now)])
 
 
 def decision_rows(kind: str, entity_type: str, *, actor: str, reason: str, now: dt.datetime,

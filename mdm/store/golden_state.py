@@ -161,7 +161,7 @@ def search_text(attributes: Mapping[str, Any]) -> str:
     return fold_for_search(" ".join(_scalars(attributes)))
 
 
-def _row_values(record: GoldenRecord, data: Mapping[str, Any]) -> dict[str, Any]:
+def row_values(record: GoldenRecord, data: Mapping[str, Any]) -> dict[str, Any]:
     """The golden row of `record`; `data` is its `to_dict()`, made once for row and history."""
     return {"entity_type": record.entity_type, "status": record.status,
             "search_text": search_text(record.attributes), "version": record.version,
@@ -177,8 +177,9 @@ _ROW_COLUMNS = ("entity_type", "status", "version", "attributes", "lineage", "me
                 "created_at", "updated_at", "pins", "member_ids", "absorbed_ids", "search_text")
 
 
-def _version_row(record: GoldenRecord, data: Mapping[str, Any], cause: str,
-                 now: dt.datetime) -> dict[str, Any]:
+def version_row(record: GoldenRecord, data: Mapping[str, Any], cause: str,
+                now: dt.datetime) -> dict[str, Any]:
+    """The history row of `record`; `data` is its `to_dict()`."""
     return {"golden_id": uuid.UUID(record.golden_id), "version": record.version,
             "status": record.status, "attributes": data["attributes"],
             "lineage": data["lineage"], "member_ids": data["member_ids"], "cause": cause,
@@ -191,10 +192,10 @@ def insert_records(session: Session, records: list[GoldenRecord], *, cause: str,
     if records:
         data = [record.to_dict() for record in records]
         session.execute(insert(GoldenRow.__table__),
-                        [{"id": uuid.UUID(r.golden_id), **_row_values(r, d)}
+                        [{"id": uuid.UUID(r.golden_id), **row_values(r, d)}
                          for r, d in zip(records, data, strict=True)])
         session.execute(insert(GoldenRecordVersion.__table__),
-                        [_version_row(r, d, cause, now)
+                        [version_row(r, d, cause, now)
                          for r, d in zip(records, data, strict=True)])
 
 
@@ -230,7 +231,7 @@ def update_records(session: Session, changes: list[RecordChange], *, now: dt.dat
                  .values({name: bindparam(f"b_{name}") for name in _ROW_COLUMNS}))
     data = [change.record.to_dict() for change in changes]
     rows = [{"b_id": uuid.UUID(change.record.golden_id), "b_previous": change.previous_version,
-             **{f"b_{name}": value for name, value in _row_values(change.record, d).items()}}
+             **{f"b_{name}": value for name, value in row_values(change.record, d).items()}}
             for change, d in zip(changes, data, strict=True)]
     # Each row is matched by primary key, so the total is the number of rows still current.
     result = session.connection().execute(statement, rows)
@@ -238,7 +239,7 @@ def update_records(session: Session, changes: list[RecordChange], *, now: dt.dat
         names = ", ".join(change.record.golden_id for change in changes)
         raise StaleVersionError(f"golden record {names} changed meanwhile")
     session.execute(insert(GoldenRecordVersion.__table__),
-                    [_version_row(change.record, d, change.cause, now)
+                    [version_row(change.record, d, change.cause, now)
                      for change, d in zip(changes, data, strict=True)])
 
 
