@@ -261,3 +261,37 @@ def test_a_rule_holds_exactly_where_each_named_field_has_one_of_its_levels(model
     for rule in rules:
         expected = [by_labels(row, rule) for row in codes]
         assert rule_holds(codes, model, rule).tolist() == expected
+
+
+def married(**changes):
+    """Юлия after marriage: Петрова, with no e-mail, phone or card in common."""
+    return customer(last_name=name("petrova", phonetic="PTRAV"), last_name_stem="petrov",
+                    emails=(), phones=(), loyalty_card=None, middle_name=None, **changes)
+
+
+@pytest.mark.parametrize("flat", ["12", "40"])
+def test_a_married_name_at_the_same_home_with_the_same_given_name_and_birth_date_is_an_auto_link(
+        flat):
+    # Nobody in a household shares both given name and birth date: a new surname is a marriage.
+    home = dataclasses.replace(MOSCOW_FLAT, flat=flat, key=f"125009 moskva tverskaya 7 {flat}")
+    assert score(compare_customers(YULIYA, married(address=home)), CUSTOMERS).outcome == (
+        "auto_link")
+
+
+ARBAT = dataclasses.replace(MOSCOW_FLAT, street="arbat", house="3", key="125009 moskva arbat 3 12")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"address": ARBAT},
+        {"birth_date": dt.date(1991, 6, 4), "birth_date_swapped": None},
+        {"first_name": name("yelena", phonetic="ELN")},
+        {"first_name": name("y")},
+    ],
+)
+def test_another_surname_unless_given_name_birth_date_and_home_all_agree_is_never_an_auto_link(
+        changes):
+    result = score(compare_customers(YULIYA, married(**changes)), CUSTOMERS)
+    assert result.outcome != "auto_link"
+    assert "last_name" in result.explanation.hard_conflicts or result.outcome == "distinct"
