@@ -47,14 +47,19 @@ class Table:
         return {name: values[rows] for name, values in self.columns.items()}
 
 
-def build_table(entity_type: str, views: Iterable) -> Table:
-    """A Table of `views` (consumed once; views are not kept, only their columns)."""
+def build_table(entity_type: str, views: Iterable, *, with_keys: bool = True) -> Table:
+    """A Table of `views` (consumed once; views are not kept, only their columns).
+
+    Without `with_keys` the table's keys are empty: comparing pairs blocked elsewhere (the
+    store's candidate lookup) needs only the columns, and the keys cost as much again.
+    """
     names, to_columns, to_keys = ENTITY[entity_type]
     values: dict[str, list] = {name: [] for name in names}
     record_ids, keys = [], []
     for view in views:
         record_ids.append(view.record_id)
-        keys.append(to_keys(view))
+        if with_keys:
+            keys.append(to_keys(view))
         for name, value in to_columns(view).items():
             # Interning shares one string object between the many records that repeat it.
             values[name].append(sys.intern(value) if type(value) is str else value)

@@ -246,7 +246,7 @@ def level_codes_of(entity_type: str, pairs: list[PairToScore]) -> np.ndarray:
             if view.record_id not in rows:
                 rows[view.record_id] = len(views)
                 views.append(view)
-    table = build_table(entity_type, views)
+    table = build_table(entity_type, views, with_keys=False)  # the pairs are blocked already
     left = np.array([rows[pair.left.record_id] for pair in pairs], dtype=np.int64)
     right = np.array([rows[pair.right.record_id] for pair in pairs], dtype=np.int64)
     return compare_rows(table, left, right)

@@ -113,3 +113,13 @@ def test_masha_orlova_with_crossed_names_meets_maria_orlova_on_the_same_levels_b
     other_way = score(compare_customers(maria, masha), model)
     assert one_way.explanation.fields == other_way.explanation.fields
     assert one_way.outcome == other_way.outcome
+
+
+def test_a_table_built_without_keys_compares_pairs_as_the_full_table_does():
+    sample = views("customer", 200, seed=23)
+    full = build_table("customer", sample)
+    bare = build_table("customer", sample, with_keys=False)
+    left, right = candidate_pairs(full.keys, default_model("customer").max_block_size)
+    assert len(left) > 0
+    assert bare.keys == ()
+    assert compare_rows(bare, left, right).tolist() == compare_rows(full, left, right).tolist()
