@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from mdm import matcher, resolve
+from mdm import golden, matcher, resolve
 from mdm.models import MATCHED_ENTITY_TYPES, Source, SourceRecord, SourceRecordVersion
 from mdm.records import schema_for, validate_record
 from mdm.store import erasure as erasure_store
@@ -58,9 +58,9 @@ class IngestSummary:
 class PreparedRecord:
     """One raw record validated and hashed: what ingestion can know without the store.
 
-    `standardised` (the match view and blocking keys under a prospective record id) is filled
-    only when the chunk was prepared ahead, in a worker process; else the changed records are
-    standardised by `resolve` after storing.
+    `standardised` (the match view and blocking keys under a prospective record id) and
+    `member_fields` (a customer's fields as its golden record shows them) are filled only when
+    the chunk was prepared ahead, in a worker process; else `resolve` makes them after storing.
     """
 
     outcome: RecordOutcome
@@ -68,6 +68,7 @@ class PreparedRecord:
     content_hash: str
     updated_at: dt.datetime | None
     standardised: matcher.Standardised | None = None
+    member_fields: golden.MemberFields | None = None
 
 
 def prepare_records(entity_type: str, source_name: str, raw_records: Iterable[Any], *,
@@ -85,6 +86,8 @@ def prepare_records(entity_type: str, source_name: str, raw_records: Iterable[An
             if item.outcome.outcome != "rejected":
                 item.standardised = matcher.standardise_new(entity_type, source_name,
                                                             item.payload)
+                if entity_type == "customer":
+                    item.member_fields = golden.member_fields(item.payload)
     return prepared
 
 
@@ -198,7 +201,8 @@ def _store(session: Session, source: Source, entity_type: str,
         changed.append(resolve.ChangedRecord(
             record_id, key, source.name, item.payload, item.updated_at or now,
             is_new=stored is None,
-            standardised=item.standardised and item.standardised.for_record(record_id)))
+            standardised=item.standardised and item.standardised.for_record(record_id),
+            member_fields=item.member_fields))
     _write(session, new_rows, new_versions, updates)
     return changed
 

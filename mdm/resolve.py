@@ -47,6 +47,8 @@ class ChangedRecord:
     is_new: bool = False
     # Its view and keys when standardised ahead (`mdm ingest`'s worker); else made here.
     standardised: matcher.Standardised | None = None
+    # Its `golden.member_fields` when made ahead, likewise.
+    member_fields: golden.MemberFields | None = None
 
 
 @dataclass
@@ -72,7 +74,8 @@ def resolve_records(session: Session, entity_type: str, changed: list[ChangedRec
     plan = _plan(run, changed)
     targets, absorbed = golden.choose_survivors(session, plan.goldens_of, now=now)
     new_goldens = {targets.setdefault(component, uuid.uuid4()): [
-        golden.Member(r.source, r.record_id, r.payload, r.as_of) for r in members]
+        golden.Member(r.source, r.record_id, r.payload, r.as_of, fields=r.member_fields)
+        for r in members]
         for component, members in plan.members_of.items() if component not in targets}
     golden.insert_new(session, entity_type, new_goldens, now=now)
     _write_xref(session, plan, targets, run.current, now)

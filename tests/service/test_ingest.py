@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select, text
 
-from mdm import bulk_ingest, ingest, matcher, sources
+from mdm import bulk_ingest, golden, ingest, matcher, sources
 from mdm.models import (
     Event,
     GoldenRecord,
@@ -247,10 +247,27 @@ def test_records_prepared_ahead_carry_the_view_and_keys_resolve_would_make():
         view = matcher.standardise("customer", ready.record_id, "web_shop", item.payload)
         assert ready.view == view
         assert ready.keys == matcher.stored_keys(view)
+        assert item.member_fields == golden.member_fields(item.payload)
     moved = prepared[0].standardised.for_record(uuid.UUID(int=7))
     assert moved.view.record_id == str(uuid.UUID(int=7))
     assert moved.keys == prepared[0].standardised.keys
     assert ingest.prepare_records("customer", "web_shop", records)[0].standardised is None
+    assert ingest.prepare_records("customer", "web_shop", records)[0].member_fields is None
+
+
+def test_a_member_whose_fields_were_made_ahead_is_the_member_made_from_its_payload(clock):
+    payload = make_customer(email="Yulia.Ivanova+shop@GoogleMail.com", phone="8 (912) 345-67-89",
+                            birth_date="1990-02-30")
+    record_id = uuid.uuid4()
+    here = golden.member_record("customer", golden.Member("web_shop", record_id, payload,
+                                                          clock.now))
+    ahead = golden.member_record("customer", golden.Member(
+        "web_shop", record_id, payload, clock.now, fields=golden.member_fields(payload)))
+    assert ahead == here
+    assert (here.attributes["email"], here.attributes["phone"]) == (
+        "yuliaivanova@gmail.com", "+79123456789")
+    assert here.validity == {"email": True, "phone": True, "birth_date": False}
+    assert list(here.attributes) == list(payload)
 
 
 def test_a_bulk_load_on_postgresql_refreshes_the_planner_statistics(
