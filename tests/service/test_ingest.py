@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import uuid
 
@@ -282,3 +283,16 @@ def test_a_bulk_load_on_postgresql_refreshes_the_planner_statistics(
     # ANALYZE sets the planner's row count of a small table to the exact count.
     planned = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'match_keys'"))
     assert planned == count(session, MatchKey) > 0
+
+
+def test_a_bulk_load_collects_garbage_rarely_and_gives_back_the_collector_thresholds(
+        session, web_shop, clock, tmp_path):
+    during = []
+    path = write_lines(tmp_path / "in.jsonl", [make_customer(source="web_shop")])
+    before = gc.get_threshold()
+    bulk_ingest.ingest_files(session, [path], source_name=None, entity_type="customer",
+                             clock=clock, prepare_ahead=False,
+                             on_progress=lambda _: during.append(gc.get_threshold()))
+    assert during and set(during) == {bulk_ingest.BULK_GC_THRESHOLDS}
+    assert bulk_ingest.BULK_GC_THRESHOLDS[0] > before[0]
+    assert gc.get_threshold() == before
