@@ -85,13 +85,26 @@ def shell_errors(service: Callable) -> Callable:
     return wrapper
 
 
-def _states(session: Session, golden_ids: Iterable[uuid.UUID]) -> list[GoldenState]:
+def _stored_states(session: Session, golden_ids: Iterable[uuid.UUID], *,
+                   flag_not_a_match: bool = False) -> list[store.StoredState]:
     ids = [store.as_uuid(g) for g in golden_ids]
-    states = golden.load_states(session, ids)
-    missing = [str(g) for g in ids if str(g) not in states]
+    stored = store.load_stored_states(session, ids, golden.member_from_row, lock=True,
+                                      flag_not_a_match=flag_not_a_match)
+    missing = [str(g) for g in ids if str(g) not in stored]
     if missing:
         raise NotFoundError(f"no golden record {', '.join(missing)}")
-    return [states[str(g)] for g in ids]
+    return [stored[str(g)] for g in ids]
+
+
+def _states(session: Session, golden_ids: Iterable[uuid.UUID]) -> list[GoldenState]:
+    return [entry.state for entry in _stored_states(session, golden_ids)]
+
+
+def _not_a_match_among(session: Session, constrained: frozenset[str]) -> set[tuple[str, str]]:
+    """Return the not-a-match pairs of the members flagged as being in one."""
+    # A pair can lie inside the merged record only if both its records are flagged members:
+    # most merges have none, and skip the lookup.
+    return store.not_a_match_pairs(session, constrained) if len(constrained) > 1 else set()
 
 
 @shell_errors
@@ -107,11 +120,13 @@ def merge_golden(session: Session, survivor_id: uuid.UUID, absorbed_id: uuid.UUI
     """
     if store.as_uuid(survivor_id) == store.as_uuid(absorbed_id):
         raise ConflictError("a golden record cannot merge with itself")
-    a, b = _states(session, [survivor_id, absorbed_id])
+    stored = _stored_states(session, [survivor_id, absorbed_id], flag_not_a_match=True)
+    a, b = (entry.state for entry in stored)
     expected = {str(k): v for k, v in (expected_versions or {}).items()}
     result = core.merge(a, b, config=golden.survivorship_config(session), actor=actor,
                         reason=reason, now=now,
-                        not_a_match=store.not_a_match_pairs(session, a.member_ids | b.member_ids),
+                        not_a_match=_not_a_match_among(
+                            session, stored[0].constrained | stored[1].constrained),
                         expected_versions=expected)
     survivor, gone = uuid.UUID(result.state.golden_id), uuid.UUID(result.absorbed.golden_id)
     before = {a.golden_id: a.record.version, b.golden_id: b.record.version}

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from golden_records.history import GoldenVersion
@@ -78,19 +78,32 @@ def load_records(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
     return found
 
 
-def member_rows(session: Session, golden_ids: Iterable[uuid.UUID]) -> list[tuple]:
-    """Return (golden_id, source, source_key, record_id, payload, as_of) of every xref member."""
+def _has_not_a_match(record_id) -> Any:
+    pairs = NotAMatchPair.__table__
+    return exists().where((pairs.c.left_record_id == record_id)
+                          | (pairs.c.right_record_id == record_id))
+
+
+def member_rows(session: Session, golden_ids: Iterable[uuid.UUID], *,
+                flag_not_a_match: bool = False) -> list[tuple]:
+    """Return (golden_id, source, source_key, record_id, payload, as_of) of every xref member.
+
+    With `flag_not_a_match` each row ends in one more value: whether the record is in any
+    not-a-match pair.
+    """
     xref, records, sources = Xref.__table__, SourceRecord.__table__, Source.__table__
+    flags = [_has_not_a_match(records.c.id)] if flag_not_a_match else []
     rows = []
     for part in _chunks(list(golden_ids)):
         rows.extend(session.execute(
             select(xref.c.golden_id, sources.c.name, records.c.source_key, records.c.id,
-                   records.c.payload, records.c.updated_at, records.c.received_at)
+                   records.c.payload, records.c.updated_at, records.c.received_at, *flags)
             .join(records, records.c.id == xref.c.source_record_id)
             .join(sources, sources.c.id == records.c.source_id)
             .where(xref.c.golden_id.in_(part))))
-    return [(golden_id, source, key, record_id, payload, updated_at or received_at)
-            for golden_id, source, key, record_id, payload, updated_at, received_at in rows]
+    return [(golden_id, source, key, record_id, payload, updated_at or received_at, *flag)
+            for golden_id, source, key, record_id, payload, updated_at, received_at, *flag
+            in rows]
 
 
 @dataclass(frozen=True)
@@ -99,24 +112,32 @@ class StoredState:
 
     Ingestion points the xref of a newly linked record at its golden record before the
     golden record is rebuilt: those records are `arrivals` until the rebuild attaches them.
+    `constrained` holds the members in a not-a-match pair, when asked for.
     """
 
     state: GoldenState
     arrivals: tuple[MemberRecord, ...] = ()
+    constrained: frozenset[str] = frozenset()
 
 
 def load_stored_states(session: Session, golden_ids: Iterable[str | uuid.UUID], to_member,
-                       *, lock: bool = False) -> dict[str, StoredState]:
+                       *, lock: bool = False,
+                       flag_not_a_match: bool = False) -> dict[str, StoredState]:
     """Return each stored golden record of `golden_ids` with its members and arrivals.
 
     `to_member(entity_type, row)` turns a `member_rows` row into a MemberRecord. A stored
-    member whose xref moved elsewhere is left out of the state.
+    member whose xref moved elsewhere is left out of the state. With `flag_not_a_match`,
+    each state says which of its members are in a not-a-match pair (same round trip).
     """
     records = load_records(session, golden_ids, lock=lock)
     linked: dict[str, list[MemberRecord]] = {golden_id: [] for golden_id in records}
-    for row in member_rows(session, [uuid.UUID(golden_id) for golden_id in records]):
+    constrained: dict[str, set[str]] = {golden_id: set() for golden_id in records}
+    for row in member_rows(session, [uuid.UUID(golden_id) for golden_id in records],
+                           flag_not_a_match=flag_not_a_match):
         golden_id = str(row[0])
-        linked[golden_id].append(to_member(records[golden_id].entity_type, row))
+        linked[golden_id].append(to_member(records[golden_id].entity_type, row[:6]))
+        if flag_not_a_match and row[6]:
+            constrained[golden_id].add(str(row[3]))
     found = {}
     for golden_id, record in records.items():
         members = sorted(linked[golden_id], key=lambda m: m.record_id)
@@ -124,7 +145,8 @@ def load_stored_states(session: Session, golden_ids: Iterable[str | uuid.UUID], 
         record = replace(record, member_ids=frozenset(m.record_id for m in present))
         found[golden_id] = StoredState(
             GoldenState(record, present),
-            tuple(m for m in members if m.record_id not in record.member_ids))
+            tuple(m for m in members if m.record_id not in record.member_ids),
+            frozenset(constrained[golden_id] & record.member_ids))
     return found
 
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from mdm import ingest, sources, stewardship
+from mdm import golden, ingest, sources, stewardship
 from mdm.errors import ConflictError, NotFoundError, StaleVersionError, UnprocessableError
 from mdm.models import AuditEntry, Event, GoldenRecord, ReviewTask, SourceRecord, Xref
 from mdm.store import golden_state as store
@@ -156,6 +156,22 @@ def test_merging_golden_records_holding_a_not_a_match_pair_is_a_conflict(
                                  record_id(session, "pyotr-pos"), actor=STEWARD, now=clock())
     with pytest.raises(ConflictError):
         stewardship.merge_golden(session, *two_goldens, actor=STEWARD, now=clock())
+
+
+def test_a_not_a_match_pair_with_a_third_golden_record_blocks_only_the_merge_with_it(
+        session, two_goldens, channels, clock):
+    anna = push(session, channels["web_shop"], [pyotr(
+        source_key="anna-web", first_name="Анна", last_name="Смирнова", email="anna@example.ru",
+        phone="+7 903 111-22-33", loyalty_card="7700555444")], clock)["anna-web"]
+    stewardship.mark_not_a_match(session, record_id(session, "yulia-web"),
+                                 record_id(session, "anna-web"), actor=STEWARD, now=clock())
+    survivor = stewardship.merge_golden(session, *two_goldens, actor=STEWARD, now=clock())
+    session.commit()
+    stored = store.load_stored_states(session, [survivor], golden.member_from_row,
+                                      flag_not_a_match=True)[str(survivor)]
+    assert stored.constrained == {str(record_id(session, "yulia-web"))}
+    with pytest.raises(ConflictError):
+        stewardship.merge_golden(session, survivor, anna, actor=STEWARD, now=clock())
 
 
 def test_a_pin_wins_over_the_rules_and_survives_a_new_push(session, channels, clock):
