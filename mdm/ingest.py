@@ -217,15 +217,20 @@ def _record_row(record_id, source_id, entity_type, key, item: PreparedRecord, no
             "version": 1, "updated_at": item.updated_at, "received_at": now}
 
 
+_records = SourceRecord.__table__
+# Built once, as the other statements a single record runs: building one per call cost about
+# as much CPU as executing it (~0.1 ms), a tenth of an API record's time.
+_EXISTING = select(_records.c.source_key, _records.c.id, _records.c.content_hash,
+                   _records.c.version, _records.c.updated_at).where(
+    _records.c.source_id == bindparam("source_id"),
+    _records.c.entity_type == bindparam("entity_type"),
+    _records.c.source_key.in_(bindparam("keys", expanding=True)))
+
+
 def _load_existing(session: Session, source_id: int, entity_type: str,
                    keys: list[str]) -> dict[str, tuple]:
-    table = SourceRecord.__table__
-    rows = session.execute(
-        select(table.c.source_key, table.c.id, table.c.content_hash, table.c.version,
-               table.c.updated_at)
-        .where(table.c.source_id == source_id, table.c.entity_type == entity_type,
-               table.c.source_key.in_(keys))
-    )
+    rows = session.execute(_EXISTING, {"source_id": source_id, "entity_type": entity_type,
+                                       "keys": keys})
     return {row[0]: tuple(row[1:]) for row in rows}
 
 

@@ -54,21 +54,24 @@ def shipped_model(entity_type: str) -> MatchModel:
     return default_model(entity_type)
 
 
+_models = MatchModelVersion.__table__
+_ACTIVE_VERSION = select(_models.c.version).where(
+    _models.c.entity_type == bindparam("entity_type"), _models.c.is_active.is_(True))
+
+
 def current_model(session: Session, entity_type: str) -> MatchModel:
     """The active stored model of `entity_type`, or the shipped one when none is active.
 
     Each call costs one indexed lookup of the active version; the JSON is parsed again only
     when that version changed (`mdm train --activate` in another process, say).
     """
-    table = MatchModelVersion.__table__
-    active = session.execute(select(table.c.version).where(
-        table.c.entity_type == entity_type, table.c.is_active.is_(True))).scalar()
+    active = session.execute(_ACTIVE_VERSION, {"entity_type": entity_type}).scalar()
     if active is None:
         return shipped_model(entity_type)
     cached = _loaded_models.get(entity_type)
     if cached is None or cached[0] != active:
-        stored = session.execute(select(table.c.model).where(
-            table.c.entity_type == entity_type, table.c.version == active)).scalar_one()
+        stored = session.execute(select(_models.c.model).where(
+            _models.c.entity_type == entity_type, _models.c.version == active)).scalar_one()
         cached = _loaded_models[entity_type] = (active, model_from_dict(stored))
     return cached[1]
 

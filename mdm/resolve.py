@@ -120,14 +120,18 @@ def _standardise(entity_type: str, record: ChangedRecord) -> matcher.Standardise
     return matcher.Standardised(record.record_id, view, matcher.stored_keys(view))
 
 
+_xref = Xref.__table__
+# Built once, like the other statements a single API record runs (building cost ~0.1 ms each).
+_MEMBERS = select(_xref.c.golden_id, _xref.c.source_record_id).where(
+    _xref.c.golden_id.in_(bindparam("golden_ids", expanding=True)))
+
+
 def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]) -> ClusterState:
     """Clusters = the candidates' golden records with all their members; not-a-match vetoes."""
     members: dict[str, list[str]] = defaultdict(list)
-    table = Xref.__table__
     golden_ids = sorted(set(current.values()), key=str)
     for start in range(0, len(golden_ids), 500):
-        rows = session.execute(select(table.c.golden_id, table.c.source_record_id)
-                               .where(table.c.golden_id.in_(golden_ids[start:start + 500])))
+        rows = session.execute(_MEMBERS, {"golden_ids": golden_ids[start:start + 500]})
         for golden_id, record_id in rows:
             members[str(golden_id)].append(str(record_id))
     everyone = {r for ids in members.values() for r in ids} | {str(r) for r in current}
@@ -358,14 +362,17 @@ def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> N
         session.execute(insert(ReviewTaskRow.__table__), rows)
 
 
+_tasks = ReviewTaskRow.__table__
+_OPEN_TASKS = select(_tasks.c.left_record_id, _tasks.c.right_record_id).where(
+    _tasks.c.status == "open",
+    or_(_tasks.c.left_record_id.in_(bindparam("ids", expanding=True)),
+        _tasks.c.right_record_id.in_(bindparam("ids", expanding=True))))
+
+
 def _open_review_pairs(session: Session, record_ids: set[str]) -> set[frozenset[str]]:
-    table = ReviewTaskRow.__table__
     ids = [uuid.UUID(r) for r in record_ids]
     found = set()
     for start in range(0, len(ids), 500):
-        part = ids[start:start + 500]
-        rows = session.execute(select(table.c.left_record_id, table.c.right_record_id).where(
-            table.c.status == "open",
-            or_(table.c.left_record_id.in_(part), table.c.right_record_id.in_(part))))
+        rows = session.execute(_OPEN_TASKS, {"ids": ids[start:start + 500]})
         found.update(frozenset((str(left), str(right))) for left, right in rows)
     return found

@@ -291,28 +291,36 @@ def load_versions(session: Session, golden_id: uuid.UUID) -> list[GoldenVersion]
             for row in rows]
 
 
+_pairs = NotAMatchPair.__table__
+# Built once: ingestion runs these per record on the API, where building a statement cost
+# about as much as running it.
+_NOT_A_MATCH = select(_pairs.c.left_record_id, _pairs.c.right_record_id).where(
+    _pairs.c.left_record_id.in_(bindparam("ids", expanding=True))
+    | _pairs.c.right_record_id.in_(bindparam("ids", expanding=True)))
+
+
 def not_a_match_pairs(session: Session, record_ids: Iterable[str | uuid.UUID]
                       ) -> set[tuple[str, str]]:
     """Return every not-a-match pair (as record id text) that involves one of `record_ids`."""
-    table = NotAMatchPair.__table__
     ids = sorted({as_uuid(r) for r in record_ids}, key=str)
     pairs: set[tuple[str, str]] = set()
     for part in _chunks(ids):
-        rows = session.execute(select(table.c.left_record_id, table.c.right_record_id)
-                               .where(table.c.left_record_id.in_(part)
-                                      | table.c.right_record_id.in_(part)))
+        rows = session.execute(_NOT_A_MATCH, {"ids": part})
         pairs.update((str(left), str(right)) for left, right in rows)
     return pairs
+
+
+_xref = Xref.__table__
+_GOLDEN_IDS = select(_xref.c.source_record_id, _xref.c.golden_id).where(
+    _xref.c.source_record_id.in_(bindparam("ids", expanding=True)))
 
 
 def golden_ids_of_records(session: Session, record_ids: Iterable[uuid.UUID]
                           ) -> Mapping[uuid.UUID, uuid.UUID]:
     """Return record id → current golden id, through the xref."""
-    table = Xref.__table__
     found: dict[uuid.UUID, uuid.UUID] = {}
     for part in _chunks(list(record_ids)):
-        found.update(session.execute(select(table.c.source_record_id, table.c.golden_id)
-                                     .where(table.c.source_record_id.in_(part))).all())
+        found.update(session.execute(_GOLDEN_IDS, {"ids": part}).all())
     return found
 
 
