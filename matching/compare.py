@@ -163,27 +163,30 @@ def _national_id(a: Columns, b: Columns) -> tuple[Any, Rules]:
         ("exact", equal(id_a, id_b)),
         # Check digits rule out a keying error: two verified numbers are two documents.
         ("different", pairwise(_both_verified, id_a, id_b)),
-        # A keying slip that no series explains: consecutive numbers (twins registered
-        # together) differ in their last character, never by a swap or a slip before it.
+        # A keying slip that no series explains: numbers issued together (twins registered
+        # the same day) are close, differing in their last two characters.
         ("slip", pairwise(is_keying_slip, id_a, id_b)),
-        # One character off at the end: a slip, or the next number of the series.
+        # One character off near the end: a slip, or a number of the same series.
         ("typo", edit_distance(id_a, id_b) <= 1),
     ]
 
 
 def is_keying_slip(x: str, y: str) -> bool:
-    """True when `y` is `x` with two neighbours swapped or one character but the last wrong.
+    """True when `y` is `x` with two neighbours swapped, or one character wrong before the last two.
 
-    >>> is_keying_slip("7180320", "7180230"), is_keying_slip("7180320", "7186320")
+    A swap keeps every digit, which a number issued a little later shares only by chance; one
+    wrong digit before the last two puts the numbers a hundred or more apart.
+
+    >>> is_keying_slip("7180320", "7180302"), is_keying_slip("7180320", "7186320")
     (True, True)
-    >>> is_keying_slip("7180320", "7180321"), is_keying_slip("7180329", "7180330")
+    >>> is_keying_slip("7180320", "7180321"), is_keying_slip("7180320", "7180330")
     (False, False)
     """
     if len(x) != len(y):
         return False
     differ = [i for i, (a, b) in enumerate(zip(x, y, strict=True)) if a != b]
     if len(differ) == 1:
-        return differ[0] < len(x) - 1
+        return differ[0] < len(x) - 2
     return (
         len(differ) == 2
         and differ[1] == differ[0] + 1
