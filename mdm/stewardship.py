@@ -145,18 +145,12 @@ def merge_golden(session: Session, survivor_id: uuid.UUID, absorbed_id: uuid.UUI
     return survivor
 
 
-def _former_golden_ids(session: Session, state: GoldenState,
-                       record_ids: frozenset[str]) -> dict[str, str]:
-    """Return record id → the golden record it left last among those merged here."""
-    candidates = {uuid.UUID(g) for g in state.record.absorbed_ids}
-    return store.former_goldens_of(session, record_ids, candidates)
-
-
 def _unmerge(session: Session, state: GoldenState, record_ids: frozenset[str], *, actor: str,
              reason: str, expected_version: int | None, now: dt.datetime) -> core.UnmergeResult:
-    former_goldens = store.load_records(session, state.record.absorbed_ids, lock=True)
+    former_goldens, former_golden_ids = store.load_former_goldens(
+        session, state.record.absorbed_ids, record_ids)
     result = core.unmerge(
-        state, record_ids, former_golden_ids=_former_golden_ids(session, state, record_ids),
+        state, record_ids, former_golden_ids=former_golden_ids,
         former_goldens=former_goldens, new_id=lambda: str(uuid.uuid4()),
         config=golden.survivorship_config(session), actor=actor, reason=reason, now=now,
         expected_version=expected_version)

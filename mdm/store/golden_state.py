@@ -331,20 +331,34 @@ def redirect_of(session: Session, golden_id: uuid.UUID) -> tuple | None:
                            .where(table.c.id == golden_id)).first()
 
 
-def former_goldens_of(session: Session, record_ids: Iterable[str],
-                      candidates: Iterable[uuid.UUID]) -> dict[str, str]:
-    """Return record id → the candidate golden record whose history holds it last.
+def load_former_goldens(session: Session, golden_ids: Iterable[str],
+                        record_ids: Iterable[str]) -> tuple[dict[str, GoldenRecord],
+                                                            dict[str, str]]:
+    """Return the golden records of `golden_ids` (locked, in id order) and record id → the one
+    among them whose history holds the record last.
 
     That is the golden record a source record belonged to just before it was merged here:
-    an unmerge gives it back that id, so undoing a merge restores both sides exactly.
+    an unmerge gives it back that id, so undoing a merge restores both sides exactly. One
+    query reads the rows and their history.
     """
-    table = GoldenRecordVersion.__table__
+    table, versions = GoldenRow.__table__, GoldenRecordVersion.__table__
+    ids = sorted({as_uuid(golden_id) for golden_id in golden_ids}, key=str)
+    records: dict[str, GoldenRecord] = {}
+    history = []
+    for part in _chunks(ids):
+        query = (select(*(table.c[name] for name in _READ_COLUMNS),
+                        versions.c.id.label("version_row"),
+                        versions.c.member_ids.label("version_members"))
+                 .outerjoin(versions, versions.c.golden_id == table.c.id)
+                 .where(table.c.id.in_(part)).order_by(table.c.id)
+                 .with_for_update(of=table))
+        for row in session.execute(query):
+            if str(row.id) not in records:
+                records[str(row.id)] = record_from_row(row)
+            if row.version_row is not None:
+                history.append((row.version_row, str(row.id), row.version_members))
     wanted, found = set(record_ids), {}
-    rows = []
-    for part in _chunks(sorted(candidates, key=str)):
-        rows.extend(session.execute(select(table.c.id, table.c.golden_id, table.c.member_ids)
-                                    .where(table.c.golden_id.in_(part))))
-    for _id, golden_id, member_ids in sorted(rows, key=lambda row: row[0]):
+    for _row, golden_id, member_ids in sorted(history):
         for record_id in wanted.intersection(member_ids):
-            found[record_id] = str(golden_id)
-    return found
+            found[record_id] = golden_id
+    return records, found

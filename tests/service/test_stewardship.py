@@ -174,6 +174,24 @@ def test_a_not_a_match_pair_with_a_third_golden_record_blocks_only_the_merge_wit
         stewardship.merge_golden(session, survivor, anna, actor=STEWARD, now=clock())
 
 
+def test_the_former_golden_record_of_a_member_is_the_one_whose_history_holds_it_last(
+        session, two_goldens, channels, clock):
+    older, newer = two_goldens
+    anna = push(session, channels["web_shop"], [pyotr(
+        source_key="anna-web", first_name="Анна", last_name="Смирнова", email="anna@example.ru",
+        phone="+7 903 111-22-33", loyalty_card="7700555444")], clock)["anna-web"]
+    stewardship.merge_golden(session, older, newer, actor=STEWARD, now=clock())
+    stewardship.merge_golden(session, older, anna, actor=STEWARD, now=clock.advance(minutes=1))
+    session.commit()
+    records, former = store.load_former_goldens(
+        session, [str(newer), str(anna)],
+        [str(record_id(session, key)) for key in ("pyotr-pos", "anna-web", "yulia-web")])
+    assert {golden_id: record.status for golden_id, record in records.items()} == {
+        str(newer): "merged", str(anna): "merged"}
+    assert former == {str(record_id(session, "pyotr-pos")): str(newer),
+                      str(record_id(session, "anna-web")): str(anna)}
+
+
 def test_a_pin_wins_over_the_rules_and_survives_a_new_push(session, channels, clock):
     golden_id = push(session, channels["web_shop"], [yulia()], clock)["yulia-web"]
     version = stewardship.pin_attribute(session, golden_id, "first_name", "Юлия-Мария",
