@@ -72,6 +72,20 @@ def test_a_likely_duplicate_without_a_shared_identifier_becomes_a_review_task(
     assert any(k.startswith("address:") for k in task.explanation["blocking_keys"])
 
 
+def test_a_mistyped_national_id_alone_finds_and_links_the_stored_record(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer(source_key="yulia-web", national_id="078-05-1120")],
+         clock)
+    # Only her name and her number with two digits swapped: no key but the number's own.
+    push(session, pos_store, [make_customer(
+        source_key="yulia-pos", national_id="078051210", middle_name=None, email=None, phone=None,
+        birth_date=None, address=None, loyalty_card=None)], clock)
+    decision = session.scalar(select(MatchDecision))
+    assert decision.kind == "auto_link"
+    assert {k.split(":")[0] for k in decision.explanation["blocking_keys"]} == {"national_id_typo"}
+    assert count(session, GoldenRecord) == 1
+
+
 def test_pushing_a_pair_again_opens_no_second_review_task(session, web_shop, pos_store, clock):
     push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
     push(session, pos_store, [YULIA_ELSEWHERE], clock)
