@@ -20,7 +20,8 @@ def pytest_configure(config):
 
     settings.register_profile("ci", max_examples=200, deadline=None)
     settings.register_profile("dev", max_examples=50, deadline=None)
-    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+    default_profile = "ci" if os.environ.get("CI") else "dev"
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", default_profile))
 
 
 @pytest.fixture(scope="session")
