@@ -58,6 +58,14 @@ def record_from_row(row: GoldenRow) -> GoldenRecord:
     )
 
 
+# Reads of every steward operation, built once with the ids as an expanding parameter:
+# building a statement per call cost about as much CPU as running it.
+_golden = GoldenRow.__table__
+_READ = (select(*(_golden.c[name] for name in _READ_COLUMNS))
+         .where(_golden.c.id.in_(bindparam("ids", expanding=True))).order_by(_golden.c.id))
+_READ_LOCKED = _READ.with_for_update()
+
+
 def load_records(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
                  lock: bool = False) -> dict[str, GoldenRecord]:
     """Return the stored golden records of `golden_ids` by id; unknown ids are left out.
@@ -65,15 +73,10 @@ def load_records(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
     With `lock`, rows are locked in id order (a fixed order: no deadlock between stewards).
     """
     ids = sorted({as_uuid(golden_id) for golden_id in golden_ids}, key=str)
-    table = GoldenRow.__table__
     found: dict[str, GoldenRecord] = {}
     for part in _chunks(ids):
         # Plain rows, not ORM objects: no identity map to fill or refresh, and no search_text.
-        query = select(*(table.c[name] for name in _READ_COLUMNS)).where(
-            table.c.id.in_(part)).order_by(table.c.id)
-        if lock:
-            query = query.with_for_update()
-        for row in session.execute(query):
+        for row in session.execute(_READ_LOCKED if lock else _READ, {"ids": part}):
             found[str(row.id)] = record_from_row(row)
     return found
 
@@ -84,6 +87,16 @@ def _has_not_a_match(record_id) -> Any:
                           | (pairs.c.right_record_id == record_id))
 
 
+_records, _sources = SourceRecord.__table__, Source.__table__
+_MEMBERS = (select(Xref.__table__.c.golden_id, _sources.c.name, _records.c.source_key,
+                   _records.c.id, _records.c.payload, _records.c.updated_at,
+                   _records.c.received_at)
+            .join(_records, _records.c.id == Xref.__table__.c.source_record_id)
+            .join(_sources, _sources.c.id == _records.c.source_id)
+            .where(Xref.__table__.c.golden_id.in_(bindparam("ids", expanding=True))))
+_MEMBERS_FLAGGED = _MEMBERS.add_columns(_has_not_a_match(_records.c.id))
+
+
 def member_rows(session: Session, golden_ids: Iterable[uuid.UUID], *,
                 flag_not_a_match: bool = False) -> list[tuple]:
     """Return (golden_id, source, source_key, record_id, payload, as_of) of every xref member.
@@ -91,16 +104,10 @@ def member_rows(session: Session, golden_ids: Iterable[uuid.UUID], *,
     With `flag_not_a_match` each row ends in one more value: whether the record is in any
     not-a-match pair.
     """
-    xref, records, sources = Xref.__table__, SourceRecord.__table__, Source.__table__
-    flags = [_has_not_a_match(records.c.id)] if flag_not_a_match else []
+    query = _MEMBERS_FLAGGED if flag_not_a_match else _MEMBERS
     rows = []
     for part in _chunks(list(golden_ids)):
-        rows.extend(session.execute(
-            select(xref.c.golden_id, sources.c.name, records.c.source_key, records.c.id,
-                   records.c.payload, records.c.updated_at, records.c.received_at, *flags)
-            .join(records, records.c.id == xref.c.source_record_id)
-            .join(sources, sources.c.id == records.c.source_id)
-            .where(xref.c.golden_id.in_(part))))
+        rows.extend(session.execute(query, {"ids": part}))
     return [(golden_id, source, key, record_id, payload, updated_at or received_at, *flag)
             for golden_id, source, key, record_id, payload, updated_at, received_at, *flag
             in rows]
@@ -331,6 +338,15 @@ def redirect_of(session: Session, golden_id: uuid.UUID) -> tuple | None:
                            .where(table.c.id == golden_id)).first()
 
 
+_versions = GoldenRecordVersion.__table__
+_FORMER_GOLDENS = (select(*(_golden.c[name] for name in _READ_COLUMNS),
+                          _versions.c.id.label("version_row"),
+                          _versions.c.member_ids.label("version_members"))
+                   .outerjoin(_versions, _versions.c.golden_id == _golden.c.id)
+                   .where(_golden.c.id.in_(bindparam("ids", expanding=True)))
+                   .order_by(_golden.c.id).with_for_update(of=_golden))
+
+
 def load_former_goldens(session: Session, golden_ids: Iterable[str],
                         record_ids: Iterable[str]) -> tuple[dict[str, GoldenRecord],
                                                             dict[str, str]]:
@@ -341,18 +357,11 @@ def load_former_goldens(session: Session, golden_ids: Iterable[str],
     an unmerge gives it back that id, so undoing a merge restores both sides exactly. One
     query reads the rows and their history.
     """
-    table, versions = GoldenRow.__table__, GoldenRecordVersion.__table__
     ids = sorted({as_uuid(golden_id) for golden_id in golden_ids}, key=str)
     records: dict[str, GoldenRecord] = {}
     history = []
     for part in _chunks(ids):
-        query = (select(*(table.c[name] for name in _READ_COLUMNS),
-                        versions.c.id.label("version_row"),
-                        versions.c.member_ids.label("version_members"))
-                 .outerjoin(versions, versions.c.golden_id == table.c.id)
-                 .where(table.c.id.in_(part)).order_by(table.c.id)
-                 .with_for_update(of=table))
-        for row in session.execute(query):
+        for row in session.execute(_FORMER_GOLDENS, {"ids": part}):
             if str(row.id) not in records:
                 records[str(row.id)] = record_from_row(row)
             if row.version_row is not None:
