@@ -123,7 +123,15 @@ def make_pair(session, source, round_number: int) -> tuple[uuid.UUID, uuid.UUID]
         golden_ids = {outcome.golden_id for outcome in summary.outcomes}
         if len(golden_ids) != 1:
             raise SystemExit(f"ingestion made {len(golden_ids)} golden records of 25 records")
-        goldens.append(uuid.UUID(golden_ids.pop()))
+        golden_id = uuid.UUID(golden_ids.pop())
+        members = session.execute(text("SELECT count(*) FROM xref WHERE golden_id = :g"),
+                                  {"g": golden_id}).scalar_one()
+        if members != 25:
+            # From round 1,000 on, the phones of round n - 1,000 come back (a kept database):
+            # the records would join that round's golden record.
+            raise SystemExit(f"round {round_number} made a golden record of {members} members; "
+                             "past 1,000 rounds, start on a fresh database")
+        goldens.append(golden_id)
     return goldens[0], goldens[1]
 
 
