@@ -216,7 +216,7 @@ def mark_not_a_match(session: Session, left_record_id: uuid.UUID, right_record_i
                                                 table.c.right_record_id == uuid.UUID(pair[1]))
                        ).first() is not None:
         return []
-    goldens = store.golden_ids_of_records(session, [left.id, right.id])
+    goldens = _locked_goldens_of(session, [left.id, right.id])
     decision_id = record_decision(session, "not_a_match", left.entity_type, actor=actor,
                                   reason=reason, now=now, records=(left.id, right.id),
                                   goldens=(goldens.get(left.id), goldens.get(right.id)))
@@ -231,6 +231,23 @@ def mark_not_a_match(session: Session, left_record_id: uuid.UUID, right_record_i
         split = [uuid.UUID(part.golden_id) for part in result.split_off]
     session.flush()
     return split
+
+
+def _locked_goldens_of(session: Session, record_ids: list[uuid.UUID]
+                       ) -> Mapping[uuid.UUID, uuid.UUID]:
+    """Record id → golden id, with those golden rows locked until the transaction ends.
+
+    A merge of the two golden records running at the same time then either committed
+    before (and its xref is read here) or waits and sees the new pair in its member query.
+    """
+    goldens = store.golden_ids_of_records(session, record_ids)
+    while True:
+        store.load_records(session, goldens.values(), lock=True)
+        # A merge that committed while this waited for the lock moved a record: lock anew.
+        current = store.golden_ids_of_records(session, record_ids)
+        if current == goldens:
+            return goldens
+        goldens = current
 
 
 @shell_errors

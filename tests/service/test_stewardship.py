@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from mdm import golden, ingest, sources, stewardship
 from mdm.errors import ConflictError, NotFoundError, StaleVersionError, UnprocessableError
@@ -148,6 +149,20 @@ def test_ingestion_never_links_a_not_a_match_pair_again(session, channels, clock
     push(session, channels["web_shop"], [yulia(source_key="yulia-app", first_name="Юля",
                                                updated_at="2026-11-02T10:00:00+03:00")], clock)
     assert golden_of(session, "yulia-web") != golden_of(session, "yulia-app")
+
+
+def test_not_a_match_holds_both_golden_records_until_it_commits(session, two_goldens, clock):
+    # A steward merging the two at the same moment must wait, then see the new pair.
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time")
+    stewardship.mark_not_a_match(session, record_id(session, "yulia-web"),
+                                 record_id(session, "pyotr-pos"), actor=STEWARD, now=clock())
+    locked = select(GoldenRecord.id).where(GoldenRecord.id.in_(two_goldens))
+    with session.get_bind().connect() as other, pytest.raises(OperationalError):
+        other.execute(locked.with_for_update(nowait=True)).all()
+    session.commit()
+    with pytest.raises(ConflictError):
+        stewardship.merge_golden(session, *two_goldens, actor=STEWARD, now=clock())
 
 
 def test_merging_golden_records_holding_a_not_a_match_pair_is_a_conflict(
