@@ -129,7 +129,9 @@ def _preparation(ahead: bool) -> Iterator[Callable[[Iterable[Chunk]], Iterator[t
                               for group, lines in chunks)
         return
     # spawn, not fork: the worker must not inherit this process's database connections.
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"),
+                             initializer=gc.set_threshold,
+                             initargs=BULK_GC_THRESHOLDS) as pool:
         yield lambda chunks: _prepared_ahead(pool, chunks)
 
 
