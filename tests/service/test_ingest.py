@@ -296,3 +296,14 @@ def test_a_bulk_load_collects_garbage_rarely_and_gives_back_the_collector_thresh
     assert during and set(during) == {bulk_ingest.BULK_GC_THRESHOLDS}
     assert bulk_ingest.BULK_GC_THRESHOLDS[0] > before[0]
     assert gc.get_threshold() == before
+
+
+def test_json_columns_keep_the_text_as_sent_and_give_back_the_same_values(session, web_shop,
+                                                                          clock):
+    record = make_customer(first_name="Юлия", address={"city": "Москва", "flat": None},
+                           loyalty_card=7700123456)
+    push(session, web_shop, [record], clock)
+    stored = session.execute(select(SourceRecord.payload)).scalar_one()
+    assert stored == record
+    text_form = session.execute(text("SELECT CAST(payload AS TEXT) FROM source_records")).scalar()
+    assert "Юлия" in text_form and "Москва" in text_form
