@@ -39,12 +39,13 @@ def write_records(path: Path, count: int, seed: int) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def fresh_database(kind: str, workdir: Path, label: str) -> tuple[str, callable]:
+def fresh_database(kind: str, workdir: Path, label: str,
+                   prefix: str = "mdm_bench") -> tuple[str, callable]:
     if kind == "sqlite":
         return f"sqlite:///{workdir / (label + '.sqlite')}", lambda: None
     import psycopg
 
-    name = f"mdm_bench_{label}_{os.getpid()}"
+    name = f"{prefix}_{label}_{os.getpid()}"
     with psycopg.connect("host=127.0.0.1 user=postgres dbname=postgres", autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         c.execute(f'CREATE DATABASE "{name}"')
@@ -155,6 +156,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--chunk-size", type=int, default=None,
                         help="records per transaction of `mdm ingest` (default: the app's)")
+    parser.add_argument("--database-prefix", default="mdm_bench",
+                        help="start of the PostgreSQL database's name (made and dropped here)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mdm-bench-") as tmp:
         workdir = Path(tmp)
@@ -163,7 +166,7 @@ def main() -> None:
         size_mib = data.stat().st_size / 2**20
         paths = ["cli", "api"] if args.path == "both" else [args.path]
         for path in paths:
-            url, drop = fresh_database(args.database, workdir, path)
+            url, drop = fresh_database(args.database, workdir, path, args.database_prefix)
             env = dict(os.environ, MDM_DATABASE_URL=url)
             if args.chunk_size:
                 env["MDM_INGEST_CHUNK_SIZE"] = str(args.chunk_size)
