@@ -7,9 +7,9 @@ ingestion, `cluster_records` for a batch, which places records one by one):
   and only when no member has a hard conflict, a not-a-match decision or a
   `distinct` score against it ("agrees with the cluster");
 * when a record could join two or more clusters, it joins the one it links
-  to most strongly; the clusters merge only when every one of those links is
-  at least `strong_merge` above the auto-link threshold, otherwise each other
-  cluster becomes a review task;
+  to most strongly (the oldest of equally strong ones); the clusters merge
+  only when every one of those links is at least `strong_merge` above the
+  auto-link threshold, otherwise each other cluster becomes a review task;
 * a review-level link never joins anything: it becomes a review task, so a
   chain of weak links (A~B, B~C) never turns into one auto-merged cluster;
 * a record opens at most one review task per cluster (its strongest link there)
@@ -82,14 +82,24 @@ class ClusterState:
         self.member_of: dict[str, str] = {}
         self.members: dict[str, list[str]] = {}
         self.vetoed: dict[str, set[str]] = defaultdict(set)
+        # Cluster id → its age rank (0 = oldest): equally strong links go to the older cluster,
+        # so a placement never depends on how random ids happen to sort.
+        self.seniority: dict[str, int] = {}
         for a, b in not_a_match:
             self.vetoed[a].add(b)
             self.vetoed[b].add(a)
+
+    def add_cluster(self, cluster_id: str, member_ids: Iterable[str]) -> None:
+        """Seed an existing cluster; clusters added earlier count as older."""
+        self.members[cluster_id] = list(member_ids)
+        self.member_of.update(dict.fromkeys(self.members[cluster_id], cluster_id))
+        self.seniority.setdefault(cluster_id, len(self.seniority))
 
     def apply(self, placement: Placement) -> None:
         """Record `placement` in the state."""
         if placement.cluster_id not in self.members:
             self.members[placement.cluster_id] = []
+            self.seniority.setdefault(placement.cluster_id, len(self.seniority))
         target = self.members[placement.cluster_id]
         for absorbed in placement.absorbed:
             for member in self.members.pop(absorbed):
@@ -132,7 +142,7 @@ def place_record(
             tasks.append(
                 ReviewTask((record_id, other), "conflicts_with_cluster", link.match_weight)
             )
-    ranked = sorted(best, key=lambda c: (-best[c], c))
+    ranked = sorted(best, key=lambda c: (-best[c], state.seniority.get(c, len(state.seniority)), c))
     strong = thresholds.auto_link + thresholds.strong_merge
     absorbed: tuple[str, ...] = ()
     if len(ranked) > 1 and all(best[c] >= strong for c in ranked) and _mergeable(ranked, state):

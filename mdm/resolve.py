@@ -31,7 +31,7 @@ from golden_records.cluster import (
 from matching.classify import Explanation
 from matching.model import MatchModel
 from mdm import golden, match_views, matcher
-from mdm.models import MatchDecision, SourceRecord, Xref
+from mdm.models import GoldenRecord, MatchDecision, SourceRecord, Xref
 from mdm.models import ReviewTask as ReviewTaskRow
 from mdm.store import golden_state as store
 
@@ -122,23 +122,29 @@ def _standardise(entity_type: str, record: ChangedRecord) -> matcher.Standardise
 
 _xref = Xref.__table__
 # Built once, like the other statements a single API record runs (building cost ~0.1 ms each).
-_MEMBERS = select(_xref.c.golden_id, _xref.c.source_record_id).where(
-    _xref.c.golden_id.in_(bindparam("golden_ids", expanding=True)))
+_goldens = GoldenRecord.__table__
+_MEMBERS = (select(_xref.c.golden_id, _xref.c.source_record_id, _goldens.c.created_at)
+            .join(_goldens, _goldens.c.id == _xref.c.golden_id)
+            .where(_xref.c.golden_id.in_(bindparam("golden_ids", expanding=True))))
 
 
 def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]) -> ClusterState:
-    """Clusters = the candidates' golden records with all their members; not-a-match vetoes."""
+    """Clusters = the candidates' golden records with all their members; not-a-match vetoes.
+
+    Seeded oldest first, so a record linked equally to two golden records joins the older.
+    """
     members: dict[str, list[str]] = defaultdict(list)
+    created: dict[str, Any] = {}
     golden_ids = sorted(set(current.values()), key=str)
     for start in range(0, len(golden_ids), 500):
         rows = session.execute(_MEMBERS, {"golden_ids": golden_ids[start:start + 500]})
-        for golden_id, record_id in rows:
+        for golden_id, record_id, created_at in rows:
             members[str(golden_id)].append(str(record_id))
+            created[str(golden_id)] = created_at
     everyone = {r for ids in members.values() for r in ids} | {str(r) for r in current}
     state = ClusterState(store.not_a_match_pairs(session, everyone))
-    for golden_id, record_ids in members.items():
-        state.members[golden_id] = sorted(record_ids)
-        state.member_of.update(dict.fromkeys(record_ids, golden_id))
+    for golden_id in sorted(members, key=lambda g: (created[g], g)):
+        state.add_cluster(golden_id, sorted(members[golden_id]))
     return state
 
 

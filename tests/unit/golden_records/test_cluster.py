@@ -68,6 +68,17 @@ def test_a_record_linking_strongly_to_two_clusters_merges_them_only_far_above_th
     assert (placement.cluster_id, placement.absorbed) == (WEB, (POS,))
 
 
+@pytest.mark.parametrize("older", ["cluster-z", "cluster-a"])
+def test_a_record_linking_equally_to_two_clusters_joins_the_older_whatever_their_ids(older):
+    state = ClusterState()
+    younger = "cluster-a" if older == "cluster-z" else "cluster-z"
+    state.add_cluster(older, [WEB])
+    state.add_cluster(younger, [POS])
+    placement = place_record(APP, [auto(APP, POS, 14.0), auto(APP, WEB, 14.0)], state, THRESHOLDS)
+    assert (placement.cluster_id, placement.absorbed) == (older, ())
+    assert [t.record_ids for t in placement.review_tasks] == [(APP, POS)]
+
+
 def test_a_record_linking_to_two_clusters_with_one_link_near_the_threshold_asks_a_steward():
     state = ClusterState()
     for record in (WEB, POS):
