@@ -255,6 +255,8 @@ def _field_with_levels(stored: dict[str, Any], labels: tuple[str, ...], entity_t
     for label in reversed(labels):
         if label in levels:
             continue
+        # Walking backwards, the level right after `label` is in `levels` already
+        # (a stored one, or a new one just carved out of the stored one after it).
         refined = levels[labels[labels.index(label) + 1]]
         refined["m"], refined["u"] = refined["m"] / 2, refined["u"] / 2
         levels[label] = {"label": label, "m": refined["m"], "u": refined["u"]}
