@@ -209,6 +209,20 @@ def brand_title_keys(view: ProductView) -> frozenset[str]:
     )
 
 
+def brand_words_keys(view: ProductView) -> frozenset[str]:
+    """`brand_words:<brand>|<every title word, sorted>|<variant>|<pack>`: the same listing worded
+    in another order.
+
+    The first words of a model with many variants (iPhone 15 Pro in three memory sizes, each
+    in five colours) crowd `brand_title` past its limit; the whole title does not, and it is
+    what the `same_variant` level needs to hold.
+    """
+    if not (view.brand and view.title_tokens):
+        return frozenset()
+    words = " ".join(sorted(set(view.title_tokens)))
+    return frozenset({f"brand_words:{view.brand}|{words}|{_variant(view)}|{view.pack_count or 1}"})
+
+
 def brand_quantity_keys(view: ProductView) -> frozenset[str]:
     """`brand_quantity:<brand>|<amount><unit>|<pack>|<first word>` for a short title."""
     if not (view.brand and view.quantity and view.title_tokens):
@@ -222,6 +236,7 @@ def brand_quantity_keys(view: ProductView) -> frozenset[str]:
 PRODUCT_KEY_FUNCTIONS: tuple[Callable[[ProductView], frozenset[str]], ...] = (
     gtin_keys,
     brand_title_keys,
+    brand_words_keys,
     brand_quantity_keys,
 )
 

@@ -373,6 +373,28 @@ def _same_quantity(x: tuple[str, float], y: tuple[str, float]) -> bool:
     return x[0] == y[0] and abs(x[1] - y[1]) <= 0.005 * max(x[1], y[1])
 
 
+def _size(a: Columns, b: Columns) -> tuple[Any, Rules]:
+    return missing(a["size"]) | missing(b["size"]), [
+        ("exact", pairwise(same_size, a["size"], b["size"])),
+    ]
+
+
+def same_size(x: str, y: str) -> bool:
+    """True when two canonical sizes are one: equal, or a length in cm and the inches it rounds to.
+
+    >>> same_size("127cm", "50"), same_size("140cm", "55"), same_size("127cm", "55")
+    (True, True, False)
+    """
+    if x == y:
+        return True
+    if x.endswith("cm") == y.endswith("cm"):
+        return False
+    centimetres, inches = (x, y) if x.endswith("cm") else (y, x)
+    if not (centimetres[:-2].isdigit() and inches.isdigit()):
+        return False
+    return round(int(centimetres[:-2]) / 2.54) == int(inches)
+
+
 PRODUCT_COMPARISONS: tuple[FieldComparison, ...] = (
     FieldComparison("gtin", ("exact", "family", "else"), _gtin),
     FieldComparison("brand", EXACT_SIMILAR, _exact_or_similar("brand")),
@@ -380,7 +402,7 @@ PRODUCT_COMPARISONS: tuple[FieldComparison, ...] = (
     FieldComparison("quantity", EXACT_ELSE, _quantity),
     FieldComparison("pack_count", EXACT_ELSE, _exact_only("pack_count")),
     FieldComparison("color", EXACT_ELSE, _exact_only("color")),
-    FieldComparison("size", EXACT_ELSE, _exact_only("size")),
+    FieldComparison("size", EXACT_ELSE, _size),
     FieldComparison("category", EXACT_SIMILAR, _exact_or_similar("category")),
 )
 

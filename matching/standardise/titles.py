@@ -48,6 +48,8 @@ _LETTER_WITH_NUMBER = re.compile(r"(?P<letter>[0-9]?x*[sml])\s*\(\s*\d{2}\s*\)")
 _BARE_SIZE = re.compile(r"\d{2}(?:\.5)?")
 # A screen's diagonal: 55", 55 дюймов, 55 inch.
 _SCREEN_INCHES = re.compile(r"(?P<size>\b\d{2,3})\s*(?:\"|″|дюйм\w*|inch\w*)")
+# A length in centimetres (a screen's 127 см, a pan's 24 cm), not one side of "50x90 см".
+_CENTIMETRES = re.compile(r"(?<![x×х*]\s)(?<![\d.,x×х*])\b(?P<size>\d{2,3})\s*(?:см|cm)\b\.?")
 _CUT_WORD = re.compile(r"([^\W\d_]{3,})\.")
 _SPACED_PERCENT = re.compile(r"(\d)\s+%")
 _BARE_SIZE_RANGE = (16, 60)  # children's clothes to big shoes; "iPhone 15" stays a model
@@ -195,6 +197,12 @@ def _parse_title_text(title: str, brand: str) -> TitleParts:
     size = standardise_size(marked.group("size")) if marked else None
     if marked:
         text = text[: marked.start()] + " " + text[marked.end():]
+    # A length is a dimension, not a title word: "127 см" on one listing of a screen and 50"
+    # on another must not leave "127 sm" among the words. Kept as "127cm" when no other size is
+    # known; the size comparison converts it.
+    if centimetres := _CENTIMETRES.search(text):
+        size = size or f"{centimetres.group('size')}cm"
+        text = text[: centimetres.start()] + " " + text[centimetres.end():]
     colour, words = None, []
     # A cut word ends with a dot ("черн.", "сер."): only such a word may be a colour's prefix.
     cut_colours = {word: found for word in _CUT_WORD.findall(text)

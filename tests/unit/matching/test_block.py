@@ -175,3 +175,21 @@ def test_the_shipped_models_keep_general_keys_in_small_blocks():
     customers, products = default_model("customer"), default_model("product")
     assert customers.block_limit("address") < customers.block_limit("email") <= 20
     assert max(products.block_limit(kind) for kind in ("brand_title", "brand_quantity")) <= 30
+
+
+def test_the_whole_title_keys_a_listing_whose_first_words_crowd_their_block():
+    # "Смартфон iPhone 15 ..." starts the titles of every memory size and colour of a model;
+    # all the words in any order, with the variant, meet only the same listing.
+    phone = product(brand="apple", title_tokens=("smartfon", "ifone", "15", "pro", "512", "gb"),
+                    quantity=None, color="black")
+    reordered = product("web_shop:sku-9", brand="apple",
+                        title_tokens=("ifone", "15", "pro", "512", "gb", "smartfon"),
+                        quantity=None, color="black")
+    shared = {k for k in product_keys(phone) & product_keys(reordered)
+              if key_kind(k) == "brand_words"}
+    assert shared == {"brand_words:apple|15 512 gb ifone pro smartfon|-|black|-|1"}
+    smaller = dataclasses.replace(reordered, title_tokens=("ifone", "15", "pro", "256", "gb"))
+    white = dataclasses.replace(reordered, color="white")
+    for other in (smaller, white):
+        assert not {k for k in product_keys(phone) & product_keys(other)
+                    if key_kind(k) == "brand_words"}

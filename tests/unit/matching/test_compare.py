@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from matching.compare import compare_customers, compare_products
+from matching.compare import compare_customers, compare_products, same_size
 from matching.views import AddressView, Quantity
 from tests.unit.matching.sample_views import MILK, MOSCOW_FLAT, YULIYA, customer, name, product
 
@@ -211,3 +211,20 @@ def test_variant_attributes_compare_exact_or_else():
     blue_one = product("web_shop:sku-2", color="blue", size="L", pack_count=1)
     vector = compare_products(red_six, blue_one)
     assert [vector.level(f) for f in ("color", "size", "pack_count")] == ["else", "else", "else"]
+
+
+def test_a_screen_in_centimetres_and_in_inches_is_one_size():
+    # 127 cm is a 50" screen: the same television, whichever unit the shop writes.
+    inches = product(title_tokens=("televizor", "kristal", "uhd"), size="50", quantity=None,
+                     color=None, gtin=None)
+    centimetres = product("web_shop:tv-1", title_tokens=("televizor", "kristal", "uhd"),
+                          size="127cm", quantity=None, color=None, gtin=None)
+    assert compare_products(inches, centimetres).level("size") == "exact"
+    bigger = product("web_shop:tv-2", title_tokens=("televizor", "kristal", "uhd"),
+                     size="140cm", quantity=None, color=None, gtin=None)
+    assert compare_products(inches, bigger).level("size") == "else"
+
+
+def test_same_size_converts_only_between_centimetres_and_inches():
+    assert same_size("24cm", "24cm") and not same_size("24cm", "26cm")
+    assert not same_size("24cm", "M") and not same_size("42", "42.5")

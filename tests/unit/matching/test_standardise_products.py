@@ -243,3 +243,18 @@ def test_a_colour_cut_short_with_a_dot_is_the_colour_but_a_whole_word_is_not():
 def test_a_screen_diagonal_in_inches_is_the_size(title):
     tokens, _, _, _, size = parse_title(title, brand="lg")
     assert (tokens, size) == (("televizor", "oled", "k3"), "55")
+
+
+def test_a_length_in_centimetres_is_the_size_not_title_words():
+    # One shop gives a screen's diagonal in centimetres, another in inches: "127 см" left among
+    # the words kept two listings of one television from ever having the same words.
+    tokens, _, _, _, size = parse_title("Телевизор Samsung Crystal UHD CU7100 Pro 127 см",
+                                        brand="samsung")
+    assert (tokens, size) == (("televizor", "kristal", "uhd", "ku7100", "pro"), "127cm")
+    assert parse_title("Телевизор LG OLED C3 140 см", {"size": '55"'}, brand="lg")[::4] == (
+        ("televizor", "oled", "k3"), "55")
+    assert parse_title("Сковорода Tefal 24см")[4] == "24cm"
+
+
+def test_one_side_of_a_width_by_length_is_no_size():
+    assert parse_title("Полотенце махровое 50x90 см")[4] is None

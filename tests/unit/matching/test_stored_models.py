@@ -103,3 +103,13 @@ def test_a_stored_model_gains_the_shipped_limit_of_a_newer_key_kind_and_keeps_it
     assert "national_id_typo" not in stored["block_limits"]
     assert upgraded.block_limit("national_id_typo") == 20
     assert upgraded.block_limit("address") == 5
+
+
+def test_a_product_model_stored_before_the_whole_title_key_gains_its_shipped_limit():
+    stored = json.loads((STORED / "product-default-3.json").read_text(encoding="utf-8"))
+    assert "brand_words" not in stored["block_limits"]
+    upgraded = model_from_dict(stored)
+    assert upgraded.version == "product-default-3"
+    assert upgraded.block_limit("brand_words") == default_model("product").block_limit(
+        "brand_words") == 30
+    assert upgraded.block_limit("brand_title") == stored["block_limits"]["brand_title"]
