@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from golden_records import merge as core
@@ -27,6 +27,7 @@ from matching.standardise.phones import standardise_phone
 from mdm import sources
 from mdm.models import Event, GoldenRecord
 from mdm.store import golden_state as store
+from mdm.store.insert_batch import InsertBatch
 
 MATCHER = "matcher"
 
@@ -117,14 +118,19 @@ def load_states(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
 
 
 def choose_survivors(session: Session, goldens_of: Mapping[int, set[uuid.UUID]],
-                     *, now: dt.datetime) -> tuple[dict[int, uuid.UUID], dict]:
-    """Per component, the oldest existing golden id survives; returns targets and absorbed."""
+                     *, now: dt.datetime, created: Mapping[uuid.UUID, dt.datetime] | None = None
+                     ) -> tuple[dict[int, uuid.UUID], dict]:
+    """Per component, the oldest existing golden id survives; returns targets and absorbed.
+
+    `created` (golden id → created_at), when it holds every id, spares reading them.
+    """
     all_ids = [golden_id for ids in goldens_of.values() for golden_id in ids]
     if not all_ids:
         return {}, {}
-    table = GoldenRecord.__table__
-    created = {golden_id: created_at for golden_id, created_at in session.execute(
-        select(table.c.id, table.c.created_at).where(table.c.id.in_(all_ids)))}
+    if created is None or not created.keys() >= set(all_ids):
+        table = GoldenRecord.__table__
+        created = {golden_id: created_at for golden_id, created_at in session.execute(
+            select(table.c.id, table.c.created_at).where(table.c.id.in_(all_ids)))}
     targets, absorbed = {}, {}
     for component, ids in goldens_of.items():
         if not ids:
@@ -138,8 +144,8 @@ def choose_survivors(session: Session, goldens_of: Mapping[int, set[uuid.UUID]],
 
 
 def insert_new(session: Session, entity_type: str, members_of: Mapping[uuid.UUID, list[Member]],
-               *, now: dt.datetime) -> None:
-    """Create golden records whose members are all known in memory."""
+               *, now: dt.datetime, batch: InsertBatch | None = None) -> None:
+    """Create golden records whose members are all known in memory (rows through `batch`)."""
     config = survivorship_config(session)
     records, events = [], []
     for golden_id, members in members_of.items():
@@ -148,8 +154,8 @@ def insert_new(session: Session, entity_type: str, members_of: Mapping[uuid.UUID
                                     config=config, now=now)
         records.append(result.state.record)
         events.extend(result.events)
-    store.insert_records(session, records, cause="golden.created", now=now)
-    write_events(session, events, now)
+    store.insert_records(session, records, cause="golden.created", now=now, batch=batch)
+    write_events(session, events, now, batch=batch)
 
 
 def absorb(session: Session, absorbed: Mapping[uuid.UUID, uuid.UUID], *,
@@ -180,8 +186,11 @@ def save_merge(session: Session, result: core.MergeResult, a: GoldenState, b: Go
 
 
 def rebuild(session: Session, entity_type: str, golden_ids: set[uuid.UUID], *,
-            now: dt.datetime) -> None:
-    """Recompute golden records from their stored members and pins; a change makes a version."""
+            now: dt.datetime, batch: InsertBatch | None = None) -> None:
+    """Recompute golden records from their stored members and pins; a change makes a version.
+
+    The golden rows are updated at once; their history and events go through `batch`.
+    """
     if not golden_ids:
         return
     config = survivorship_config(session)
@@ -202,8 +211,8 @@ def rebuild(session: Session, entity_type: str, golden_ids: set[uuid.UUID], *,
             changes.append(store.RecordChange(result.state.record, state.record.version,
                                               "golden.updated"))
             events.extend(result.events)
-    store.update_records(session, changes, now=now)
-    write_events(session, events, now)
+    store.update_records(session, changes, now=now, batch=batch)
+    write_events(session, events, now, batch=batch)
 
 
 def load_members(session: Session, golden_ids: set[uuid.UUID]) -> dict[uuid.UUID, list[Member]]:
@@ -229,9 +238,8 @@ def event_rows(events: Iterable[CoreEvent], now: dt.datetime) -> list[dict]:
                       dict(e.data)) for e in events]
 
 
-def write_events(session: Session, events: Iterable[CoreEvent], now: dt.datetime) -> None:
-    """Insert the core's events into the outbox, in the caller's transaction."""
-    rows = event_rows(events, now)
-    if rows:
-        session.execute(insert(Event.__table__), rows)
+def write_events(session: Session, events: Iterable[CoreEvent], now: dt.datetime,
+                 *, batch: InsertBatch | None = None) -> None:
+    """Insert the core's events into the outbox, in the caller's transaction (or `batch`)."""
+    (batch or InsertBatch(folded=False)).add(session, Event.__table__, event_rows(events, now))
 

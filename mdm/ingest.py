@@ -10,13 +10,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from mdm import golden, matcher, resolve
 from mdm.models import MATCHED_ENTITY_TYPES, Source, SourceRecord, SourceRecordVersion
 from mdm.records import schema_for, validate_record
 from mdm.store import erasure as erasure_store
+from mdm.store.insert_batch import InsertBatch, batch_for
 
 OUTCOMES = ("created", "updated", "unchanged", "rejected")
 ROUTING_FIELDS = ("source", "entity_type")
@@ -118,11 +119,14 @@ def ingest_prepared(session: Session, source: Source, entity_type: str,
             incoming[item.outcome.source_key] = item
     _refuse_erased(session, source.name, entity_type, incoming)
     if incoming:
-        changed = _store(session, source, entity_type, incoming, now)
+        batch = batch_for(session, len(incoming))
+        changed = _store(session, source, entity_type, incoming, now, batch)
         if entity_type in MATCHED_ENTITY_TYPES and changed:
-            golden_ids = resolve.resolve_records(session, entity_type, changed, now=now)
+            golden_ids = resolve.resolve_records(session, entity_type, changed, now=now,
+                                                 batch=batch)
             for item in incoming.values():
                 item.outcome.golden_id = golden_ids.get(item.outcome.source_key)
+        batch.flush(session)
     return summary
 
 
@@ -168,7 +172,8 @@ def parse_timestamp(text: str | None) -> dt.datetime | None:
 
 
 def _store(session: Session, source: Source, entity_type: str,
-           incoming: dict[str, PreparedRecord], now: dt.datetime) -> list[resolve.ChangedRecord]:
+           incoming: dict[str, PreparedRecord], now: dt.datetime,
+           batch: InsertBatch) -> list[resolve.ChangedRecord]:
     existing = _load_existing(session, source.id, entity_type, list(incoming))
     new_rows, new_versions, updates, changed = [], [], [], []
     for key, item in incoming.items():
@@ -203,7 +208,7 @@ def _store(session: Session, source: Source, entity_type: str,
             is_new=stored is None,
             standardised=item.standardised and item.standardised.for_record(record_id),
             member_fields=item.member_fields))
-    _write(session, new_rows, new_versions, updates)
+    _write(session, batch, new_rows, new_versions, updates)
     return changed
 
 
@@ -234,17 +239,16 @@ def _load_existing(session: Session, source_id: int, entity_type: str,
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def _write(session: Session, new_rows: list, new_versions: list, updates: list) -> None:
+def _write(session: Session, batch: InsertBatch, new_rows: list, new_versions: list,
+           updates: list) -> None:
     records = SourceRecord.__table__
-    if new_rows:
-        session.execute(insert(records), new_rows)
+    batch.add(session, records, new_rows)
     if updates:
         session.execute(
             update(records).where(records.c.id == bindparam("b_id")),
             updates,
             execution_options={"synchronize_session": False},
         )
-    if new_versions:
-        session.execute(insert(SourceRecordVersion.__table__), new_versions)
+    batch.add(session, SourceRecordVersion.__table__, new_versions)
 
 

@@ -15,12 +15,13 @@ from functools import lru_cache
 from typing import Any
 
 import msgspec
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from matching import views as view_classes
 from matching.views import CustomerView, ProductView
 from mdm.models.match_views import MatchView
+from mdm.store.insert_batch import InsertBatch
 
 VIEW_TYPES = {"customer": CustomerView, "product": ProductView}
 CHUNK = 500
@@ -57,8 +58,11 @@ def decode_view(entity_type: str, text: str) -> Any:
 
 
 def save_views(session: Session, entity_type: str, views: Mapping[uuid.UUID, Any],
-               *, new: Collection[uuid.UUID] = ()) -> None:
-    """Store each record's match view in place of its previous one (`new` records have none)."""
+               *, new: Collection[uuid.UUID] = (), batch: InsertBatch | None = None) -> None:
+    """Store each record's match view in place of its previous one (`new` records have none).
+
+    The old views are deleted at once; the new ones go through `batch`, if given.
+    """
     table = MatchView.__table__
     ids = [record_id for record_id in views if record_id not in new]
     for start in range(0, len(ids), CHUNK):
@@ -67,8 +71,7 @@ def save_views(session: Session, entity_type: str, views: Mapping[uuid.UUID, Any
     stamp = fingerprint(entity_type)
     rows = [{"source_record_id": record_id, "entity_type": entity_type, "fingerprint": stamp,
              "view": encode_view(view)} for record_id, view in views.items()]
-    if rows:
-        session.execute(insert(table), rows)
+    (batch or InsertBatch(folded=False)).add(session, table, rows)
 
 
 def load_views(session: Session, entity_type: str,

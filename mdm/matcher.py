@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import String, Text, Uuid, bindparam, case, delete, func, insert, select, text
+from sqlalchemy import String, Text, Uuid, bindparam, case, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import Link
@@ -37,6 +37,7 @@ from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
 from mdm import match_views
 from mdm.models import MatchKey, MatchModelVersion, MatchView, Source, SourceRecord, Xref
+from mdm.store.insert_batch import InsertBatch
 
 # Below this many pairs the numpy set-up costs more than scoring pair by pair.
 BATCH_MIN_PAIRS = 64
@@ -119,8 +120,12 @@ def standardise_new(entity_type: str, source: str, payload: Mapping[str, Any]) -
 
 def replace_match_keys(session: Session, entity_type: str,
                        keys: Mapping[uuid.UUID, frozenset[str]],
-                       *, new: Collection[uuid.UUID] = ()) -> None:
-    """Store each record's blocking keys in place of its previous ones (`new` records have none)."""
+                       *, new: Collection[uuid.UUID] = (), batch: InsertBatch | None = None
+                       ) -> None:
+    """Store each record's blocking keys in place of its previous ones (`new` records have none).
+
+    The old keys are deleted at once; the new ones go through `batch`, if given.
+    """
     table = MatchKey.__table__
     ids = [record_id for record_id in keys if record_id not in new]
     for start in range(0, len(ids), LOOKUP_CHUNK):
@@ -128,8 +133,7 @@ def replace_match_keys(session: Session, entity_type: str,
             table.c.source_record_id.in_(ids[start:start + LOOKUP_CHUNK])))
     rows = [{"entity_type": entity_type, "key": key, "source_record_id": record_id}
             for record_id, record_keys in keys.items() for key in record_keys]
-    if rows:
-        session.execute(insert(table), rows)
+    (batch or InsertBatch(folded=False)).add(session, table, rows)
 
 
 @dataclass(frozen=True)

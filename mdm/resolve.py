@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import (
@@ -34,6 +34,7 @@ from mdm import golden, match_views, matcher
 from mdm.models import GoldenRecord, MatchDecision, SourceRecord, Xref
 from mdm.models import ReviewTask as ReviewTaskRow
 from mdm.store import golden_state as store
+from mdm.store.insert_batch import InsertBatch
 
 
 @dataclass(frozen=True)
@@ -62,40 +63,56 @@ class MatchRun:
     current: dict[uuid.UUID, uuid.UUID]
     state: ClusterState
     links: dict[str, list[Link]]
+    # When each of the candidates' golden records was created (survivors are the oldest).
+    created: dict[uuid.UUID, dt.datetime]
     explained: dict[frozenset[str], Any] = field(default_factory=dict)
     joins: list[tuple[str, Link]] = field(default_factory=list)
     tasks: list[ReviewTask] = field(default_factory=list)
 
 
 def resolve_records(session: Session, entity_type: str, changed: list[ChangedRecord],
-                    *, now: dt.datetime) -> dict[str, str]:
-    """Link each changed record to a golden record; returns source_key → golden id."""
-    run = match_changed(session, entity_type, changed)
+                    *, now: dt.datetime, batch: InsertBatch | None = None) -> dict[str, str]:
+    """Link each changed record to a golden record; returns source_key → golden id.
+
+    New rows go through `batch` (the caller flushes it; inserted at once when None).
+    """
+    batch = batch or InsertBatch(folded=False)
+    run = match_changed(session, entity_type, changed, batch=batch)
     plan = _plan(run, changed)
-    targets, absorbed = golden.choose_survivors(session, plan.goldens_of, now=now)
+    targets, absorbed = golden.choose_survivors(session, plan.goldens_of, now=now,
+                                                created=run.created)
     new_goldens = {targets.setdefault(component, uuid.uuid4()): [
         golden.Member(r.source, r.record_id, r.payload, r.as_of, fields=r.member_fields)
         for r in members]
         for component, members in plan.members_of.items() if component not in targets}
-    golden.insert_new(session, entity_type, new_goldens, now=now)
-    _write_xref(session, plan, targets, run.current, now)
+    golden.insert_new(session, entity_type, new_goldens, now=now, batch=batch)
+    _write_xref(session, batch, plan, targets, run.current, now)
+    _record_decisions(session, batch, run, plan, targets, now)
+    _record_review_tasks(session, batch, run, now)
+    rebuilt = set(targets.values()) - set(new_goldens)
+    if absorbed or rebuilt:
+        batch.flush(session)  # both read the golden rows and the xref written above
     golden.absorb(session, absorbed, now=now)
-    _record_decisions(session, run, plan, targets, now)
-    _record_review_tasks(session, run, now)
-    golden.rebuild(session, entity_type, set(targets.values()) - set(new_goldens), now=now)
+    golden.rebuild(session, entity_type, rebuilt, now=now, batch=batch)
     return {record.source_key: str(targets[plan.component_of[record.record_id]])
             for record in changed}
 
 
-def match_changed(session: Session, entity_type: str, changed: list[ChangedRecord]) -> MatchRun:
-    """Standardise, block, score and place the changed records; writes only their keys and views."""
+def match_changed(session: Session, entity_type: str, changed: list[ChangedRecord],
+                  *, batch: InsertBatch | None = None) -> MatchRun:
+    """Standardise, block, score and place the changed records; writes only their keys and views.
+
+    `batch` (flushed here, before the candidates are looked up) may hold the records' rows.
+    """
+    batch = batch or InsertBatch(folded=False)
     model = matcher.current_model(session, entity_type)
     ready = {r.record_id: r.standardised or _standardise(entity_type, r) for r in changed}
     views = {record_id: item.view for record_id, item in ready.items()}
     keys = {record_id: item.keys for record_id, item in ready.items()}
     new = {r.record_id for r in changed if r.is_new}
-    matcher.replace_match_keys(session, entity_type, keys, new=new)
-    match_views.save_views(session, entity_type, views, new=new)
+    matcher.replace_match_keys(session, entity_type, keys, new=new, batch=batch)
+    match_views.save_views(session, entity_type, views, new=new, batch=batch)
+    batch.flush(session)  # a record's own keys count in its blocks' sizes
     candidates = matcher.find_candidates(session, entity_type, keys, model,
                                          known_views=views.keys())
     others = {c for found in candidates.shared.values() for c in found} - views.keys()
@@ -106,10 +123,11 @@ def match_changed(session: Session, entity_type: str, changed: list[ChangedRecor
                for record_id in others if record_id in candidates.golden_ids}
     current.update(store.golden_ids_of_records(session, [r.record_id for r in changed
                                                          if not r.is_new]))
-    state = _seed_state(session, current)
+    state, created = _seed_state(session, current)
     explained: dict[frozenset[str], Any] = {}
     run = MatchRun(entity_type, model, views, candidates.shared, current, state,
-                   _score(entity_type, views, candidates.shared, model, explained), explained)
+                   _score(entity_type, views, candidates.shared, model, explained), created,
+                   explained)
     for record in changed:
         _place(run, str(record.record_id))
     return run
@@ -127,24 +145,26 @@ _MEMBERS = (select(_xref.c.golden_id, _xref.c.source_record_id, _goldens.c.creat
             .where(_xref.c.golden_id.in_(bindparam("golden_ids", expanding=True))))
 
 
-def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]) -> ClusterState:
+def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]
+                ) -> tuple[ClusterState, dict[uuid.UUID, dt.datetime]]:
     """Clusters = the candidates' golden records with all their members; not-a-match vetoes.
 
     Seeded oldest first, so a record linked equally to two golden records joins the older.
+    Also returns when each of those golden records was created.
     """
     members: dict[str, list[str]] = defaultdict(list)
-    created: dict[str, Any] = {}
+    created: dict[uuid.UUID, dt.datetime] = {}
     golden_ids = sorted(set(current.values()), key=str)
     for start in range(0, len(golden_ids), 500):
         rows = session.execute(_MEMBERS, {"golden_ids": golden_ids[start:start + 500]})
         for golden_id, record_id, created_at in rows:
             members[str(golden_id)].append(str(record_id))
-            created[str(golden_id)] = created_at
+            created[golden_id] = created_at
     everyone = {r for ids in members.values() for r in ids} | {str(r) for r in current}
     state = ClusterState(store.not_a_match_pairs(session, everyone))
-    for golden_id in sorted(members, key=lambda g: (created[g], g)):
-        state.add_cluster(golden_id, sorted(members[golden_id]))
-    return state
+    for golden_id in sorted(created, key=lambda g: (created[g], str(g))):
+        state.add_cluster(str(golden_id), sorted(members[str(golden_id)]))
+    return state, created
 
 
 def _score(entity_type: str, views: Mapping[uuid.UUID, Any],
@@ -229,8 +249,8 @@ def _plan(run: MatchRun, changed: list[ChangedRecord]) -> LinkPlan:
     return plan
 
 
-def _write_xref(session: Session, plan: LinkPlan, targets: dict[str, uuid.UUID],
-                current: dict, now: dt.datetime) -> None:
+def _write_xref(session: Session, batch: InsertBatch, plan: LinkPlan,
+                targets: dict[str, uuid.UUID], current: dict, now: dt.datetime) -> None:
     table = Xref.__table__
     new_rows, moved = [], []
     for record_id, component in plan.component_of.items():
@@ -239,8 +259,7 @@ def _write_xref(session: Session, plan: LinkPlan, targets: dict[str, uuid.UUID],
             new_rows.append({"source_record_id": record_id, "golden_id": target, "linked_at": now})
         elif current[record_id] != target:
             moved.append({"b_id": record_id, "golden_id": target, "linked_at": now})
-    if new_rows:
-        session.execute(insert(table), new_rows)
+    batch.add(session, table, new_rows)
     if moved:
         session.execute(update(table).where(table.c.source_record_id == bindparam("b_id")),
                         moved, execution_options={"synchronize_session": False})
@@ -264,8 +283,8 @@ def _explain_afresh(run: MatchRun, pairs: list[tuple[str, str]]) -> list[Any]:
     return matcher.explain_pairs(run.entity_type, to_score, run.model)
 
 
-def _record_decisions(session: Session, run: MatchRun, plan: LinkPlan, targets: dict,
-                      now: dt.datetime) -> None:
+def _record_decisions(session: Session, batch: InsertBatch, run: MatchRun, plan: LinkPlan,
+                      targets: dict, now: dt.datetime) -> None:
     """An auto_link decision, with its explanation, for every golden record a record joined."""
     rows = []
     results = _explain(run, [(record_id, link.other(record_id)) for record_id, link in run.joins])
@@ -280,8 +299,7 @@ def _record_decisions(session: Session, run: MatchRun, plan: LinkPlan, targets: 
             "explanation": explanation_json(result.explanation), "model_version": run.model.version,
             "actor": golden.MATCHER, "reason": "", "created_at": now,
         })
-    if rows:
-        session.execute(insert(MatchDecision.__table__), rows)
+    batch.add(session, MatchDecision.__table__, rows)
 
 
 def explanation_json(explanation: Explanation) -> dict[str, Any]:
@@ -340,7 +358,8 @@ def stock_on_hand(session: Session, product_record_ids: set[str]) -> dict[str, i
     return totals
 
 
-def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> None:
+def _record_review_tasks(session: Session, batch: InsertBatch, run: MatchRun,
+                         now: dt.datetime) -> None:
     """A review task per pair left undecided, unless one is already open for that pair."""
     pairs: dict[frozenset[str], ReviewTask] = {}
     for task in run.tasks:
@@ -363,8 +382,7 @@ def _record_review_tasks(session: Session, run: MatchRun, now: dt.datetime) -> N
             "explanation": {**explanation_json(result.explanation), "reason": task.reason},
             "status": "open", "created_at": now, "comment": "",
         })
-    if rows:
-        session.execute(insert(ReviewTaskRow.__table__), rows)
+    batch.add(session, ReviewTaskRow.__table__, rows)
 
 
 _tasks = ReviewTaskRow.__table__

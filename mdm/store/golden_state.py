@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from golden_records.history import GoldenVersion
@@ -21,6 +21,7 @@ from golden_records.types import GoldenRecord, GoldenState, MemberRecord, Pin, l
 from mdm.errors import NotFoundError, StaleVersionError
 from mdm.models import GoldenRecord as GoldenRow
 from mdm.models import GoldenRecordVersion, NotAMatchPair, Source, SourceRecord, Xref
+from mdm.store.insert_batch import InsertBatch
 
 CHUNK = 500
 
@@ -216,16 +217,16 @@ def version_row(record: GoldenRecord, data: Mapping[str, Any], cause: str,
 
 
 def insert_records(session: Session, records: list[GoldenRecord], *, cause: str,
-                   now: dt.datetime) -> None:
-    """Store new golden records and their first history entries."""
+                   now: dt.datetime, batch: InsertBatch | None = None) -> None:
+    """Store new golden records and their first history entries (through `batch`, if given)."""
     if records:
+        batch = batch or InsertBatch(folded=False)
         data = [record.to_dict() for record in records]
-        session.execute(insert(GoldenRow.__table__),
-                        [{"id": uuid.UUID(r.golden_id), **row_values(r, d)}
-                         for r, d in zip(records, data, strict=True)])
-        session.execute(insert(GoldenRecordVersion.__table__),
-                        [version_row(r, d, cause, now)
-                         for r, d in zip(records, data, strict=True)])
+        batch.add(session, GoldenRow.__table__,
+                  [{"id": uuid.UUID(r.golden_id), **row_values(r, d)}
+                   for r, d in zip(records, data, strict=True)])
+        batch.add(session, GoldenRecordVersion.__table__,
+                  [version_row(r, d, cause, now) for r, d in zip(records, data, strict=True)])
 
 
 def update_record(session: Session, record: GoldenRecord, *, previous_version: int,
@@ -246,11 +247,13 @@ class RecordChange:
     cause: str
 
 
-def update_records(session: Session, changes: list[RecordChange], *, now: dt.datetime) -> None:
+def update_records(session: Session, changes: list[RecordChange], *, now: dt.datetime,
+                   batch: InsertBatch | None = None) -> None:
     """Store new versions of golden records in one batch, each only if still at its version.
 
-    One executemany of updates and one insert of history rows, so an operation on several
-    golden records costs two round trips. StaleVersionError when any row changed meanwhile.
+    One executemany of updates and one insert of history rows (through `batch`, if given), so
+    an operation on several golden records costs two round trips. StaleVersionError when any
+    row changed meanwhile.
     """
     if not changes:
         return
@@ -267,9 +270,10 @@ def update_records(session: Session, changes: list[RecordChange], *, now: dt.dat
     if result.rowcount != len(rows):
         names = ", ".join(change.record.golden_id for change in changes)
         raise StaleVersionError(f"golden record {names} changed meanwhile")
-    session.execute(insert(GoldenRecordVersion.__table__),
-                    [version_row(change.record, d, change.cause, now)
-                     for change, d in zip(changes, data, strict=True)])
+    (batch or InsertBatch(folded=False)).add(
+        session, GoldenRecordVersion.__table__,
+        [version_row(change.record, d, change.cause, now)
+         for change, d in zip(changes, data, strict=True)])
 
 
 def point_xref(session: Session, golden_id: str, record_ids: Iterable[str],

@@ -11,7 +11,6 @@ round trip waits for a CPU twice (the server's, then ours): their count sets the
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,7 +27,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from golden_records.types import GoldenRecord
@@ -43,6 +41,7 @@ from mdm.store.golden_state import (
     update_records,
     version_row,
 )
+from mdm.store.insert_batch import json_rows, recordset
 
 
 @dataclass(frozen=True)
@@ -58,29 +57,8 @@ class OperationWrites:
     audit: Sequence[dict[str, Any]] = ()
 
 
-def _json_ready(value: Any) -> Any:
-    # What jsonb_to_recordset reads back into a timestamptz or uuid column.
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given where a UTC timestamp is required")
-        return value.astimezone(dt.UTC).isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
-
-
-def _json_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [{name: _json_ready(value) for name, value in row.items()} for row in rows]
-
-
-def _recordset(parameter: str, columns: Sequence) -> Any:
-    """Return `jsonb_to_recordset(:parameter) AS parameter(column type, ...)`."""
-    return (func.jsonb_to_recordset(bindparam(parameter, type_=JSONB))
-            .table_valued(*columns, name=parameter).render_derived(with_types=True))
-
-
 def _insert_from(table: Table, names: Sequence[str]) -> Any:
-    rows = _recordset(f"{table.name}_rows", [column(n, table.c[n].type) for n in names])
+    rows = recordset(f"{table.name}_rows", [column(n, table.c[n].type) for n in names])
     # The rows carry every column they fill; no Python-side defaults to add.
     return insert(table).from_select(list(names), select(*(rows.c[n] for n in names)),
                                      include_defaults=False)
@@ -99,15 +77,15 @@ def _folded_statement(event_columns: tuple[str, ...], decision_columns: tuple[st
                       audit_columns: tuple[str, ...]) -> Any:
     """Return the one statement of every write; it counts the golden rows still current."""
     golden = GoldenRow.__table__
-    changed = _recordset("changed_rows", [column("id", Uuid), column("previous_version", Integer),
-                                          *(column(n, golden.c[n].type) for n in _GOLDEN_COLUMNS)])
+    changed = recordset("changed_rows", [column("id", Uuid), column("previous_version", Integer),
+                                         *(column(n, golden.c[n].type) for n in _GOLDEN_COLUMNS)])
     # Conditional on the version read: a row changed meanwhile is not updated, nor counted.
     updated = (update(golden).where(golden.c.id == changed.c.id,
                                     golden.c.version == changed.c.previous_version)
                .values({n: changed.c[n] for n in _GOLDEN_COLUMNS})
                .returning(golden.c.id).cte("updated_golden"))
     xref = Xref.__table__
-    moves = _recordset("xref_moves", [column("source_record_id", Uuid), column("golden_id", Uuid)])
+    moves = recordset("xref_moves", [column("source_record_id", Uuid), column("golden_id", Uuid)])
     # Rows pointing at the target already stay, with the time they were really linked.
     moved = (update(xref).where(xref.c.source_record_id == moves.c.source_record_id,
                                 xref.c.golden_id != moves.c.golden_id)
@@ -133,20 +111,20 @@ def _save_folded(session: Session, writes: OperationWrites, now: dt.datetime) ->
     statement = _folded_statement(_columns(writes.events), _columns(writes.decisions),
                                   _columns(writes.audit))
     return session.execute(statement, {
-        "changed_rows": _json_rows([{"id": c.record.golden_id,
+        "changed_rows": json_rows([{"id": c.record.golden_id,
                                      "previous_version": c.previous_version,
                                      **row_values(c.record, d)} for c, d in changed]),
-        "golden_records_rows": _json_rows([{"id": r.golden_id, **row_values(r, d)}
+        "golden_records_rows": json_rows([{"id": r.golden_id, **row_values(r, d)}
                                            for r, d in created]),
-        "golden_record_versions_rows": _json_rows(
+        "golden_record_versions_rows": json_rows(
             [version_row(c.record, d, c.cause, now) for c, d in changed]
             + [version_row(r, d, "golden.created", now) for r, d in created]),
         "xref_moves": [{"source_record_id": r, "golden_id": g}
                        for g, ids in sorted(writes.xref.items()) for r in sorted(ids)],
         "linked_at": now,
-        "events_rows": _json_rows(writes.events),
-        "match_decisions_rows": _json_rows(writes.decisions),
-        "audit_log_rows": _json_rows(writes.audit),
+        "events_rows": json_rows(writes.events),
+        "match_decisions_rows": json_rows(writes.decisions),
+        "audit_log_rows": json_rows(writes.audit),
     }).scalar_one()
 
 
