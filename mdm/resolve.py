@@ -140,7 +140,8 @@ def _standardise(entity_type: str, record: ChangedRecord) -> matcher.Standardise
 
 _xref, _goldens = Xref.__table__, GoldenRecord.__table__
 # Built once, like the other statements a single API record runs (building cost ~0.1 ms each).
-_MEMBERS = (select(_xref.c.golden_id, _xref.c.source_record_id, _goldens.c.created_at)
+_MEMBERS = (select(_xref.c.golden_id, _xref.c.source_record_id, _goldens.c.created_at,
+                    store.has_not_a_match(_xref.c.source_record_id))
             .join(_goldens, _goldens.c.id == _xref.c.golden_id)
             .where(_xref.c.golden_id.in_(bindparam("golden_ids", expanding=True))))
 
@@ -154,14 +155,21 @@ def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]
     """
     members: dict[str, list[str]] = defaultdict(list)
     created: dict[uuid.UUID, dt.datetime] = {}
+    constrained = False
     golden_ids = sorted(set(current.values()), key=str)
     for start in range(0, len(golden_ids), 500):
         rows = session.execute(_MEMBERS, {"golden_ids": golden_ids[start:start + 500]})
-        for golden_id, record_id, created_at in rows:
+        for golden_id, record_id, created_at, has_pair in rows:
             members[str(golden_id)].append(str(record_id))
             created[golden_id] = created_at
-    everyone = {r for ids in members.values() for r in ids} | {str(r) for r in current}
-    state = ClusterState(store.not_a_match_pairs(session, everyone))
+            constrained = constrained or has_pair
+    seen = {r for ids in members.values() for r in ids}
+    everyone = seen | {str(r) for r in current}
+    # Not-a-match pairs are a steward's rare decisions: read them only when a member has one
+    # (or when a record is not among the members read, which the xref should not allow).
+    pairs = (store.not_a_match_pairs(session, everyone) if constrained or everyone - seen
+             else set())
+    state = ClusterState(pairs)
     for golden_id in sorted(created, key=lambda g: (created[g], str(g))):
         state.add_cluster(str(golden_id), sorted(members[str(golden_id)]))
     return state, created

@@ -82,7 +82,8 @@ def load_records(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
     return found
 
 
-def _has_not_a_match(record_id) -> Any:
+def has_not_a_match(record_id) -> Any:
+    """Return `EXISTS` a not-a-match pair naming `record_id` (a column or value)."""
     pairs = NotAMatchPair.__table__
     return exists().where((pairs.c.left_record_id == record_id)
                           | (pairs.c.right_record_id == record_id))
@@ -95,7 +96,7 @@ _MEMBERS = (select(Xref.__table__.c.golden_id, _sources.c.name, _records.c.sourc
             .join(_records, _records.c.id == Xref.__table__.c.source_record_id)
             .join(_sources, _sources.c.id == _records.c.source_id)
             .where(Xref.__table__.c.golden_id.in_(bindparam("ids", expanding=True))))
-_MEMBERS_FLAGGED = _MEMBERS.add_columns(_has_not_a_match(_records.c.id))
+_MEMBERS_FLAGGED = _MEMBERS.add_columns(has_not_a_match(_records.c.id))
 
 
 def member_rows(session: Session, golden_ids: Iterable[uuid.UUID], *,

@@ -23,6 +23,7 @@ from mdm.models.sources import Source
 from mdm.synthetic.customers import generate_customer_records
 from tests.factories import make_customer
 from tests.service.test_ingest import count, pos_store, push, web_shop
+from tests.service.test_insert_batch import Statements
 
 # Fixtures shared with the ingestion tests.
 __all__ = ["pos_store", "web_shop"]
@@ -313,3 +314,13 @@ def test_stock_on_hand_sums_the_units_of_a_products_stock_rows(session, clock):
                                     .where(SourceRecord.entity_type == "product")))
     assert summary.counts["created"] == 1
     assert stock_on_hand(session, {product_id}) == {product_id: 12}
+
+
+def test_candidates_without_a_not_a_match_pair_cost_no_pair_lookup(
+        session, web_shop, pos_store, clock):
+    push(session, web_shop, [make_customer(source_key="yulia-web")], clock)
+    with Statements(session.get_bind()) as statements:
+        push(session, pos_store, [PYOTR], clock)  # a candidate (the address), kept apart
+    assert any("FROM xref" in s for s in statements.seen)
+    assert not [s for s in statements.seen if s.startswith("SELECT not_a_match_pairs")]
+    assert count(session, GoldenRecord) == 2
