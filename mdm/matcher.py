@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import String, Text, Uuid, bindparam, case, delete, func, select, text
+from sqlalchemy import String, Text, Uuid, bindparam, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import Link
@@ -37,7 +37,7 @@ from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
 from mdm import match_views
 from mdm.models import MatchKey, MatchModelVersion, MatchView, Source, SourceRecord, Xref
-from mdm.store.insert_batch import InsertBatch
+from mdm.store.insert_batch import InsertBatch, Read
 
 # Below this many pairs the numpy set-up costs more than scoring pair by pair.
 BATCH_MIN_PAIRS = 64
@@ -152,27 +152,46 @@ class Candidates:
 
 def find_candidates(session: Session, entity_type: str,
                     keys: Mapping[uuid.UUID, frozenset[str]], model: MatchModel,
-                    *, known_views: Collection[uuid.UUID] = ()) -> Candidates:
+                    *, known_views: Collection[uuid.UUID] = (),
+                    batch: InsertBatch | None = None) -> Candidates:
     """Records sharing a blocking key with each of `keys`' records, their views and golden ids.
 
     One query per 500 keys: keys, views and xref in one round trip. A key held by more records
     than `model` allows for its kind is skipped, as the batch path skips it
     (`matching.block.drop_crowded_keys`): a pick-up point's address or a common name in a big
     city would otherwise pair more strangers the bigger the store.
+
+    `batch` may hold the rows of `keys`' records (their keys among them): it is flushed first,
+    or, folded, in the lookup's own statement.
     """
     all_keys = sorted({key for record_keys in keys.values() for key in record_keys})
-    holders: dict[str, list[uuid.UUID]] = defaultdict(list)
+    # Folded, the lookup cannot see the records' own keys: it counts them from `own`, and
+    # the records join the blocks found usable here.
+    folded = batch is not None and batch.folded and 0 < len(all_keys) <= LOOKUP_CHUNK
+    if batch is not None and not folded:
+        batch.flush(session)
+    own = Counter(key for record_keys in keys.values() for key in record_keys) if folded \
+        else Counter()
+    holders: dict[str, list[uuid.UUID]] = {}
     views: dict[uuid.UUID, View] = {}
     golden_ids: dict[uuid.UUID, uuid.UUID] = {}
     for start in range(0, len(all_keys), LOOKUP_CHUNK):
-        rows = _candidate_rows(session, entity_type, all_keys[start:start + LOOKUP_CHUNK], model)
+        part = all_keys[start:start + LOOKUP_CHUNK]
+        rows = _candidate_rows(session, entity_type, part, model, [own[key] for key in part],
+                               batch if folded else None)
         for key, record_id, view, golden_id in rows:
-            holders[key].append(record_id)
+            block = holders.setdefault(key, [])
+            if record_id is None:  # a usable block of the records' own keys only
+                continue
+            block.append(record_id)
             # The caller's own records (`known_views`) need no decoding.
             if view is not None and record_id not in views and record_id not in known_views:
                 views[record_id] = match_views.decode_view(entity_type, view)
             if golden_id is not None:
                 golden_ids[record_id] = golden_id
+    for record_id, record_keys in keys.items() if folded else ():
+        for key in record_keys & holders.keys():
+            holders[key].append(record_id)
     shared: dict[uuid.UUID, dict[uuid.UUID, set[str]]] = {}
     for record_id, record_keys in keys.items():
         found: dict[uuid.UUID, set[str]] = defaultdict(set)
@@ -184,38 +203,46 @@ def find_candidates(session: Session, entity_type: str,
     return Candidates(shared, views, golden_ids)
 
 
-def _candidate_rows(session: Session, entity_type: str, keys: list[str], model: MatchModel):
-    """(key, record id, stored view, golden id) of every holder of a key whose block is usable."""
-    if session.get_bind().dialect.name == "postgresql":
-        return session.execute(_BOUNDED_CANDIDATES, {
-            "entity_type": entity_type, "keys": keys,
-            "block_limits": [model.block_limit(key_kind(key)) for key in keys],
-            "fingerprint": match_views.fingerprint(entity_type)})
-    return session.execute(_candidates_statement(entity_type, model), {"keys": keys})
+def _candidate_rows(session: Session, entity_type: str, keys: list[str], model: MatchModel,
+                    own: list[int], batch: InsertBatch | None):
+    """(key, record id, stored view, golden id) of every stored holder of a key whose block is
+    usable, counting `own` more holders a key; a usable key no stored record holds comes once,
+    with None for the rest. `batch` (PostgreSQL only) is flushed in the same statement."""
+    if session.get_bind().dialect.name != "postgresql":
+        return session.execute(_candidates_statement(entity_type, model), {"keys": keys})
+    parameters = {"entity_type": entity_type, "keys": keys, "own": own,
+                  "block_limits": [model.block_limit(key_kind(key)) for key in keys],
+                  "fingerprint": match_views.fingerprint(entity_type)}
+    if batch is not None:
+        return batch.flush(session, _BOUNDED_CANDIDATES, parameters)
+    return session.execute(_BOUNDED_CANDIDATES_ALONE, parameters)
 
 
 # On PostgreSQL each key's holders are counted only up to its limit + 1: counting every holder
 # of a crowded key (a pick-up point's address, a dummy e-mail: thousands of records in a big
 # store) cost tens of milliseconds a record, and grew with the store. MATERIALIZED counts each
-# key once. One text whatever the keys, so it is prepared once per connection.
-_BOUNDED_CANDIDATES = text("""
-    WITH held AS MATERIALIZED (
-        SELECT wanted.key, wanted.block_limit,
+# key once. One text whatever the keys, so it is prepared once per connection. `own` counts
+# holders the statement cannot see (rows inserted by the same statement).
+_BOUNDED_CANDIDATES = Read("""
+    held AS MATERIALIZED (
+        SELECT wanted.key, wanted.block_limit, wanted.own,
                (SELECT count(*) FROM (SELECT 1 FROM match_keys AS holder
                                       WHERE holder.entity_type = :entity_type
                                         AND holder.key = wanted.key
-                                      LIMIT wanted.block_limit + 1) AS block) AS records
-        FROM unnest(CAST(:keys AS varchar[]), CAST(:block_limits AS integer[]))
-             AS wanted(key, block_limit)
-    )
-    SELECT match_keys.key, match_keys.source_record_id, match_views.view, xref.golden_id
+                                      LIMIT greatest(wanted.block_limit - wanted.own + 1, 0))
+                  AS block) AS records
+        FROM unnest(CAST(:keys AS varchar[]), CAST(:block_limits AS integer[]),
+                    CAST(:own AS integer[])) AS wanted(key, block_limit, own)
+    )""", """
+    SELECT held.key, match_keys.source_record_id, match_views.view, xref.golden_id
     FROM held
-    JOIN match_keys ON match_keys.entity_type = :entity_type AND match_keys.key = held.key
+    LEFT JOIN match_keys ON match_keys.entity_type = :entity_type AND match_keys.key = held.key
     LEFT JOIN match_views ON match_views.source_record_id = match_keys.source_record_id
                          AND match_views.fingerprint = :fingerprint
     LEFT JOIN xref ON xref.source_record_id = match_keys.source_record_id
-    WHERE held.records BETWEEN 2 AND held.block_limit
-""").columns(key=String, source_record_id=Uuid, view=Text, golden_id=Uuid)
+    WHERE held.records + held.own BETWEEN 2 AND held.block_limit
+""", (("key", String), ("source_record_id", Uuid), ("view", Text), ("golden_id", Uuid)))
+_BOUNDED_CANDIDATES_ALONE = _BOUNDED_CANDIDATES.statement()
 
 
 def _block_limit(model: MatchModel):

@@ -102,7 +102,7 @@ def match_changed(session: Session, entity_type: str, changed: list[ChangedRecor
                   *, batch: InsertBatch | None = None) -> MatchRun:
     """Standardise, block, score and place the changed records; writes only their keys and views.
 
-    `batch` (flushed here, before the candidates are looked up) may hold the records' rows.
+    `batch` (flushed here, with the candidates' lookup) may hold the records' rows.
     """
     batch = batch or InsertBatch(folded=False)
     model = matcher.current_model(session, entity_type)
@@ -112,9 +112,8 @@ def match_changed(session: Session, entity_type: str, changed: list[ChangedRecor
     new = {r.record_id for r in changed if r.is_new}
     matcher.replace_match_keys(session, entity_type, keys, new=new, batch=batch)
     match_views.save_views(session, entity_type, views, new=new, batch=batch)
-    batch.flush(session)  # a record's own keys count in its blocks' sizes
     candidates = matcher.find_candidates(session, entity_type, keys, model,
-                                         known_views=views.keys())
+                                         known_views=views.keys(), batch=batch)
     others = {c for found in candidates.shared.values() for c in found} - views.keys()
     views.update({record_id: candidates.views[record_id]
                   for record_id in others if record_id in candidates.views})

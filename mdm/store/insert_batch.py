@@ -5,8 +5,9 @@ keys and view, golden record, history, event, xref, decision, review task); each
 cost a round trip of ~0.1 ms client CPU plus the waits. Folded, the rows go as one
 data-modifying WITH whose parts read their rows from JSON parameters (`jsonb_to_recordset`,
 as `operation_writes` does for steward operations): the text depends only on the tables and
-columns, so the server prepares it once per connection. Unfolded (SQLite, big chunks of
-`mdm ingest`), each `add` inserts at once, as before.
+columns, so the server prepares it once per connection. A read can ride in the same
+statement (`Read`: the candidate lookup), seeing the store as it was before these rows.
+Unfolded (SQLite, big chunks of `mdm ingest`), each `add` inserts at once, as before.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, column, func, insert, literal, select
+from sqlalchemy import Result, Table, TextClause, bindparam, func, insert, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -49,6 +51,22 @@ def recordset(parameter: str, columns: Sequence) -> Any:
             .table_valued(*columns, name=parameter).render_derived(with_types=True))
 
 
+@dataclass(frozen=True)
+class Read:
+    """A read sent with a flush: its WITH parts and main query as SQL text, its result columns.
+
+    In the same statement as the inserts, it does not see their rows.
+    """
+
+    ctes: str
+    query: str
+    columns: tuple[tuple[str, Any], ...]
+
+    def statement(self) -> TextClause:
+        """The read alone."""
+        return _statement((), self)
+
+
 @dataclass
 class InsertBatch:
     """Rows waiting to be inserted, by table and columns, in the order first added.
@@ -71,15 +89,16 @@ class InsertBatch:
             return
         self.pending.setdefault((table, tuple(rows[0])), []).extend(rows)
 
-    def flush(self, session: Session) -> None:
-        """Insert every pending row, in one statement."""
-        if not self.pending:
-            return
-        shape = tuple((table, names) for table, names in self.pending)
-        parameters = {f"rows_{n}": json_rows(rows)
-                      for n, rows in enumerate(self.pending.values())}
+    def flush(self, session: Session, read: Read | None = None,
+              parameters: Mapping[str, Any] | None = None) -> Result | None:
+        """Insert every pending row, in one statement with `read`; returns the read's rows."""
+        if not self.pending and read is None:
+            return None
+        shape = tuple(self.pending)
+        values = {**(parameters or {}), **{f"rows_{n}": json_rows(rows)
+                                           for n, rows in enumerate(self.pending.values())}}
         self.pending = {}
-        session.execute(_folded_inserts(shape), parameters)
+        return session.execute(_statement(shape, read), values)
 
 
 def batch_for(session: Session, records: int) -> InsertBatch:
@@ -88,13 +107,26 @@ def batch_for(session: Session, records: int) -> InsertBatch:
                        and session.get_bind().dialect.name == "postgresql")
 
 
+_dialect = postgresql.dialect()
+
+
+def _insert_sql(n: int, table: Table, names: tuple[str, ...]) -> str:
+    quote = _dialect.identifier_preparer.quote
+    listed = ", ".join(quote(name) for name in names)
+    typed = ", ".join(f"{quote(name)} {table.c[name].type.compile(dialect=_dialect)}"
+                      for name in names)
+    # The rows carry every column they fill; no Python-side defaults to add.
+    return (f"insert_{n} AS (INSERT INTO {quote(table.name)} ({listed}) SELECT {listed} "
+            f"FROM jsonb_to_recordset(CAST(:rows_{n} AS jsonb)) AS rows_{n}({typed}))")
+
+
 @lru_cache(maxsize=64)
-def _folded_inserts(shape: tuple[tuple[Table, tuple[str, ...]], ...]) -> Any:
-    parts = []
-    for n, (table, names) in enumerate(shape):
-        rows = recordset(f"rows_{n}", [column(name, table.c[name].type) for name in names])
-        # The rows carry every column they fill; no Python-side defaults to add.
-        parts.append(insert(table).from_select(list(names), select(*(rows.c[c] for c in names)),
-                                               include_defaults=False).cte(f"insert_{n}"))
-    # Every part runs, though the main query reads none of them.
-    return select(literal(1)).add_cte(*parts)
+def _statement(shape: tuple[tuple[Table, tuple[str, ...]], ...], read: Read | None) -> TextClause:
+    parts = [_insert_sql(n, table, names) for n, (table, names) in enumerate(shape)]
+    if read is not None and read.ctes:
+        parts.append(read.ctes)
+    # Every insert runs, though the main query reads none of them.
+    sql = (f"WITH {', '.join(parts)} " if parts else "") + (read.query if read else "SELECT 1")
+    statement = text(sql).bindparams(*(bindparam(f"rows_{n}", type_=JSONB)
+                                       for n in range(len(shape))))
+    return statement if read is None else statement.columns(**dict(read.columns))

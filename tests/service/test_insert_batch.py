@@ -93,8 +93,8 @@ def test_a_new_record_is_written_in_two_statements_on_postgresql(session, clock)
     with Statements(session.get_bind()) as statements:
         summary = ingest.ingest_records(session, web_shop, "customer",
                                         [make_customer(source_key="yulia-web")], now=clock())
-    # The source record with its version, keys and view; then its golden record with its
-    # history, event and xref.
+    # The source record with its version, keys and view (with the candidates' lookup); then
+    # its golden record with its history, event and xref.
     assert len(statements.writes) == 2
     assert summary.outcomes[0].golden_id is not None
 
