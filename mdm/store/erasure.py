@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from flask import current_app
-from sqlalchemy import String, bindparam, cast, delete, or_, select, update
+from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from golden_records.erasure import ScrubPlan, SourceKey, suppression_key
@@ -39,20 +39,12 @@ def suppression_salt() -> bytes:
     return str(config.get("ERASURE_SALT") or config["SECRET_KEY"]).encode("utf-8")
 
 
-_ERASED = select(ErasedSourceKey.__table__.c.key_hash).where(
-    ErasedSourceKey.__table__.c.key_hash.in_(bindparam("hashes", expanding=True)))
-
-
-def refused_source_keys(session: Session, source: str, entity_type: str,
-                        source_keys: Iterable[str]) -> set[str]:
-    """Return the source keys of `source_keys` that were erased and not re-admitted."""
+def suppression_hashes(source: str, entity_type: str,
+                       source_keys: Iterable[str]) -> dict[str, str]:
+    """Return suppression hash → source key, for each of `source_keys`."""
     salt = suppression_salt()
-    by_hash = {suppression_key(SourceKey(source, entity_type, key), salt=salt): key
-               for key in source_keys}
-    if not by_hash:
-        return set()
-    found = session.execute(_ERASED, {"hashes": list(by_hash)}).scalars()
-    return {by_hash[key_hash] for key_hash in found}
+    return {suppression_key(SourceKey(source, entity_type, key), salt=salt): key
+            for key in source_keys}
 
 
 def suppress(session: Session, hashes: Iterable[str], golden_id: uuid.UUID,

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import JSON, String, Text, select
 
-from mdm import stewardship
+from mdm import ingest, stewardship
 from mdm.errors import ConflictError, NotFoundError
 from mdm.models import Base, ErasureTombstone, Event, ReviewTask
 from tests.factories import make_customer
@@ -120,3 +120,21 @@ def test_an_erased_golden_record_cannot_be_erased_or_merged_again(session, yulia
         stewardship.erase_golden(session, yulia, actor=STEWARD, reason="GDPR", now=clock())
     with pytest.raises(ConflictError):
         stewardship.merge_golden(session, yulia, pyotr_id, actor=STEWARD, now=clock())
+
+
+def test_one_push_refuses_its_erased_keys_and_stores_or_skips_the_others(
+        session, yulia_everywhere, channels, clock):
+    stewardship.erase_golden(session, yulia_everywhere[0], actor=STEWARD, reason="GDPR",
+                             now=clock())
+    session.commit()
+    anna = make_customer(source_key="anna-web", first_name="Анна", last_name="Петрова",
+                         email="anna.petrova@example.ru", phone="+7 903 111-22-33")
+    outcomes = set()
+    for records in ([make_customer(source_key="yulia-web"), anna],
+                    [anna, make_customer(source_key="yulia-app")]):
+        summary = ingest.ingest_records(session, channels["web_shop"], "customer", records,
+                                        now=clock())
+        session.commit()
+        outcomes |= {(o.source_key, o.outcome) for o in summary.outcomes}
+    assert outcomes == {("yulia-web", "rejected"), ("anna-web", "created"),
+                        ("anna-web", "unchanged"), ("yulia-app", "rejected")}

@@ -99,6 +99,19 @@ def test_a_new_record_is_written_in_two_statements_on_postgresql(session, clock)
     assert summary.outcomes[0].golden_id is not None
 
 
+def test_a_new_record_costs_four_statements_on_postgresql(session, clock):
+    only_on_postgresql(session)
+    web_shop = sources.add_source(session, "web_shop")
+    session.commit()
+    assert web_shop.name == "web_shop"  # loaded again after the commit, as the API loads it
+    sources.trust_by_source(session)  # cached by each process for a while
+    with Statements(session.get_bind()) as statements:
+        ingest.ingest_records(session, web_shop, "customer",
+                              [make_customer(source_key="yulia-web")], now=clock())
+    # Stored and erased keys; the active model; the two writes above.
+    assert len(statements.seen) == 4, [s[:50] for s in statements.seen]
+
+
 def test_only_small_chunks_on_postgresql_are_folded(session):
     on_postgresql = session.get_bind().dialect.name == "postgresql"
     assert batch_for(session, 1).folded == on_postgresql
