@@ -41,7 +41,10 @@ class MatchDecision(Base):
 
 class ReviewTask(Base):
     __tablename__ = "review_tasks"
-    __table_args__ = (Index("ix_review_tasks_queue", "status", "priority"),)
+    # By record too: ingestion looks up the open tasks of each pair it would open one for.
+    __table_args__ = (Index("ix_review_tasks_queue", "status", "priority"),
+                      Index("ix_review_tasks_left_record_id", "left_record_id"),
+                      Index("ix_review_tasks_right_record_id", "right_record_id"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(String(16))
