@@ -7,7 +7,8 @@ data-modifying WITH whose parts read their rows from JSON parameters (`jsonb_to_
 as `operation_writes` does for steward operations): the text depends only on the tables and
 columns, so the server prepares it once per connection. A read can ride in the same
 statement (`Read`: the candidate lookup), seeing the store as it was before these rows.
-Unfolded (SQLite, big chunks of `mdm ingest`), each `add` inserts at once, as before.
+Unfolded (SQLite, big chunks of `mdm ingest`), each `add` inserts at once through the driver
+(`bulk`: executemany on SQLite, COPY on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Result, Table, TextClause, bindparam, func, insert, text
+from sqlalchemy import Result, Table, TextClause, bindparam, func, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
+
+from mdm.store import bulk
 
 # Above this many records a chunk's rows go table by table: `mdm ingest`'s executemany
 # inserts of a thousand records are not a round-trip count problem.
@@ -85,7 +88,7 @@ class InsertBatch:
         if not rows:
             return
         if not self.folded:
-            session.execute(insert(table), list(rows))
+            bulk.insert_mappings(session, table, rows)
             return
         self.pending.setdefault((table, tuple(rows[0])), []).extend(rows)
 
