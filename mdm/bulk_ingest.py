@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from matching.standardise import clear_value_caches
 from mdm import ingest, metrics
 from mdm.errors import MdmError, UnknownSourceError
 from mdm.files import FileLine, read_records
@@ -53,6 +54,12 @@ PREPARE_AHEAD_MIN_BYTES = 4 * 2**20
 # Chunks prepared ahead of the one being stored: enough to keep the worker busy, few enough
 # that memory stays flat whatever the size of the file.
 CHUNKS_AHEAD = 2
+# The worker empties the standardisers' value caches before every this many chunks: they
+# fill with the values of the records seen (a few hundred bytes each, up to their bounds of
+# 65,536 and 262,144 entries), so memory grew with the file. The values a cache is for, a
+# record's phone standardised for its view and again for its golden record, are reused
+# within a chunk.
+CHUNKS_PER_CACHE = 20
 
 
 def ingest_files(session: Session, paths: Iterable[Path], *, source_name: str | None,
@@ -137,8 +144,10 @@ def _preparation(ahead: bool) -> Iterator[Callable[[Iterable[Chunk]], Iterator[t
 
 def _prepared_ahead(pool: ProcessPoolExecutor, chunks: Iterable[Chunk]) -> Iterator[tuple]:
     waiting: deque[tuple] = deque()
-    for group, lines in chunks:
-        waiting.append((group, lines, pool.submit(_prepare_chunk, group, _records(lines), True)))
+    for number, (group, lines) in enumerate(chunks, start=1):
+        fresh_caches = number % CHUNKS_PER_CACHE == 0
+        waiting.append((group, lines, pool.submit(_prepare_chunk, group, _records(lines), True,
+                                                  fresh_caches)))
         if len(waiting) > CHUNKS_AHEAD:
             group, lines, future = waiting.popleft()
             yield group, lines, future.result()
@@ -151,8 +160,10 @@ def _records(lines: list[FileLine]) -> list[dict]:
     return [line.record for line in lines]
 
 
-def _prepare_chunk(group: tuple[str, str], records: list[dict],
-                   standardise: bool) -> list[ingest.PreparedRecord]:
+def _prepare_chunk(group: tuple[str, str], records: list[dict], standardise: bool,
+                   fresh_caches: bool = False) -> list[ingest.PreparedRecord]:
+    if fresh_caches:
+        clear_value_caches()
     source_name, kind = group
     return ingest.prepare_records(kind, source_name, records, standardise=standardise)
 

@@ -6,6 +6,10 @@ Refused values are listed in the view's `invalid` as "field:reason:value", with
 reason one of wrong_type, too_long, invalid, junk.
 """
 
+import functools
+import importlib
+import pkgutil
+
 from matching.standardise.addresses import standardise_address
 from matching.standardise.brands import standardise_brand
 from matching.standardise.customers import standardise_customer
@@ -21,6 +25,7 @@ from matching.standardise.titles import parse_title
 
 __all__ = [
     "JunkValues",
+    "clear_value_caches",
     "detect_junk",
     "infer_gender",
     "last_name_stem",
@@ -37,3 +42,29 @@ __all__ = [
     "standardise_phone",
     "standardise_product",
 ]
+
+# Caches this large hold values (a phone, a street); smaller ones hold data tables loaded once.
+_VALUE_CACHE_MIN_SIZE = 1024
+
+
+@functools.cache
+def _value_caches() -> tuple:
+    caches = []
+    for module_info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        for value in vars(module).values():
+            parameters = getattr(value, "cache_parameters", None)
+            if (parameters is not None and getattr(value, "__module__", "") == module.__name__
+                    and (parameters()["maxsize"] or 0) >= _VALUE_CACHE_MIN_SIZE):
+                caches.append(value)
+    return tuple(caches)
+
+
+def clear_value_caches() -> None:
+    """Empty the standardisers' caches of values; the data tables they load stay loaded.
+
+    The caches are bounded, but at hundreds of thousands of entries: a bulk load clears them
+    every so many records, so they hold recent records' values and memory stays flat.
+    """
+    for cache in _value_caches():
+        cache.cache_clear()

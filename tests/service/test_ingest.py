@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import uuid
@@ -9,6 +10,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select, text
 
+from matching.standardise.phones import _standardise_phone
 from mdm import bulk_ingest, golden, ingest, matcher, sources
 from mdm.models import (
     Event,
@@ -207,7 +209,9 @@ def golden_of(session, source_key) -> str:
 
 
 def test_a_file_prepared_ahead_in_a_worker_process_is_stored_and_matched_across_chunks(
-        session, web_shop, pos_store, clock, tmp_path):
+        session, web_shop, pos_store, clock, tmp_path, monkeypatch):
+    # The worker empties its caches every second chunk: the answers stay the same.
+    monkeypatch.setattr(bulk_ingest, "CHUNKS_PER_CACHE", 2)
     people = [("Юлия", "Иванова"), ("Пётр", "Смирнов"), ("Анна", "Кузнецова"),
               ("Олег", "Попов"), ("Ирина", "Волкова")]
     first = [make_customer(source="web_shop", source_key=f"c-{n}", first_name=first_name,
@@ -254,6 +258,19 @@ def test_records_prepared_ahead_carry_the_view_and_keys_resolve_would_make():
     assert moved.keys == prepared[0].standardised.keys
     assert ingest.prepare_records("customer", "web_shop", records)[0].standardised is None
     assert ingest.prepare_records("customer", "web_shop", records)[0].member_fields is None
+
+
+def test_a_chunk_prepared_with_fresh_caches_is_the_chunk_prepared_without():
+    records = [make_customer(source_key=f"c-{n}", phone=f"+7 912 000-00-{n:02d}")
+               for n in range(3)]
+    group = ("web_shop", "customer")
+    warm = bulk_ingest._prepare_chunk(group, records, True)
+    assert _standardise_phone.cache_info().currsize > 0
+    fresh = bulk_ingest._prepare_chunk(group, records, True, fresh_caches=True)
+    assert [(p.payload, p.standardised.keys, p.member_fields) for p in fresh] == [
+        (p.payload, p.standardised.keys, p.member_fields) for p in warm]
+    assert [dataclasses.replace(p.standardised.view, record_id="") for p in fresh] == [
+        dataclasses.replace(p.standardised.view, record_id="") for p in warm]
 
 
 def test_a_member_whose_fields_were_made_ahead_is_the_member_made_from_its_payload(clock):
