@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from sqlalchemy import String, Text, Uuid, bindparam, case, delete, func, select
+from sqlalchemy import String, Text, Uuid, bindparam, case, delete, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from golden_records.cluster import Link
@@ -175,11 +175,13 @@ def find_candidates(session: Session, entity_type: str,
     holders: dict[str, list[uuid.UUID]] = {}
     views: dict[uuid.UUID, View] = {}
     golden_ids: dict[uuid.UUID, uuid.UUID] = {}
+    ids = _Ids()
     for start in range(0, len(all_keys), LOOKUP_CHUNK):
         part = all_keys[start:start + LOOKUP_CHUNK]
         rows = _candidate_rows(session, entity_type, part, model, [own[key] for key in part],
                                batch if folded else None)
-        for key, record_id, view, golden_id in rows:
+        for key, record_text, view, golden_text in rows:
+            record_id, golden_id = ids(record_text), ids(golden_text)
             block = holders.setdefault(key, [])
             if record_id is None:  # a usable block of the records' own keys only
                 continue
@@ -201,6 +203,22 @@ def find_candidates(session: Session, entity_type: str,
                     found[other].add(key)
         shared[record_id] = found
     return Candidates(shared, views, golden_ids)
+
+
+class _Ids(dict):
+    """Record and golden ids as UUIDs, each made once: a record is a row per key it holds.
+
+    SQLite's rows carry ids as text (`_candidates_statement`): SQLAlchemy made a UUID of every
+    id of every row, a tenth of the candidate lookup. PostgreSQL's driver gives UUIDs.
+    """
+
+    def __call__(self, value: str | uuid.UUID | None) -> uuid.UUID | None:
+        if value is None or isinstance(value, uuid.UUID):
+            return value
+        found = self.get(value)
+        if found is None:
+            found = self[value] = uuid.UUID(value)
+        return found
 
 
 def _candidate_rows(session: Session, entity_type: str, keys: list[str], model: MatchModel,
@@ -262,7 +280,9 @@ def _candidates_statement(entity_type: str, model: MatchModel):
     usable = (select(table.c.key).where(table.c.entity_type == entity_type, table.c.key.in_(keys))
               .group_by(table.c.key)
               .having(func.count() >= 2, func.count() <= _block_limit(model)).subquery())
-    return (select(table.c.key, table.c.source_record_id, views.c.view, xref.c.golden_id)
+    # Ids as stored (hex text): `find_candidates` makes each a UUID once, not once per row.
+    return (select(table.c.key, type_coerce(table.c.source_record_id, String), views.c.view,
+                   type_coerce(xref.c.golden_id, String))
             .join(usable, usable.c.key == table.c.key)
             .outerjoin(views, (views.c.source_record_id == table.c.source_record_id)
                        & (views.c.fingerprint == match_views.fingerprint(entity_type)))
