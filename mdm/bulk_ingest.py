@@ -54,7 +54,7 @@ PREPARE_AHEAD_MIN_BYTES = 4 * 2**20
 # Chunks prepared ahead of the one being stored: enough to keep the worker busy, few enough
 # that memory stays flat whatever the size of the file.
 CHUNKS_AHEAD = 2
-# The worker empties the standardisers' value caches before every this many chunks: they
+# Both processes empty the standardisers' value caches every this many chunks: they
 # fill with the values of the records seen (a few hundred bytes each, up to their bounds of
 # 65,536 and 262,144 entries), so memory grew with the file. The values a cache is for, a
 # record's phone standardised for its view and again for its golden record, are reused
@@ -88,7 +88,10 @@ def ingest_files(session: Session, paths: Iterable[Path], *, source_name: str | 
     chunks = _chunks(paths, source_name, entity_type, chunk_size, summary, on_progress)
     statistics = _PlannerStatistics(session)
     with _rare_collections(), _preparation(prepare_ahead) as prepared_chunks:
-        for group, lines, prepared in prepared_chunks(chunks):
+        for number, (group, lines, prepared) in enumerate(prepared_chunks(chunks), start=1):
+            if number % CHUNKS_PER_CACHE == 0:
+                # Here too: members of golden records are standardised again when rebuilt.
+                clear_value_caches()
             _ingest_group(session, group, lines, prepared, summary, clock())
             statistics.after_chunk(summary.counts["created"])
     # Rejections come back by buffer; report them in file and line order.

@@ -324,3 +324,18 @@ def test_json_columns_keep_the_text_as_sent_and_give_back_the_same_values(sessio
     assert stored == record
     text_form = session.execute(text("SELECT CAST(payload AS TEXT) FROM source_records")).scalar()
     assert "Юлия" in text_form and "Москва" in text_form
+
+
+def test_a_bulk_load_empties_the_standardisers_caches_every_so_many_chunks(
+        session, web_shop, clock, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk_ingest, "CHUNKS_PER_CACHE", 2)
+    cleared = []
+    monkeypatch.setattr(bulk_ingest, "clear_value_caches", lambda: cleared.append(
+        _standardise_phone.cache_info().currsize))
+    records = [make_customer(source="web_shop", source_key=f"c-{n}",
+                             phone=f"+7 912 000-00-{n:02d}") for n in range(9)]
+    summary = ingest_file(session, write_lines(tmp_path / "in.jsonl", records), clock,
+                          prepare_ahead=False)
+    assert summary.counts["created"] == 9
+    # Five chunks of two: cleared before the second and the fourth, each time holding phones.
+    assert len(cleared) == 2 and min(cleared) > 0
