@@ -84,8 +84,10 @@ def _name_rules(part: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
     def decide(a: Columns, b: Columns) -> tuple[Any, Rules]:
         latin_a, latin_b = a[f"{part}_latin"], b[f"{part}_latin"]
         initial = truthy(a[f"{part}_initial"]) | truthy(b[f"{part}_initial"])
-        same_letter = pairwise(lambda x, y: x[:1] == y[:1], latin_a, latin_b)
         canon_a, canon_b = a[f"{part}_canon"], b[f"{part}_canon"]
+        # "А." stands for Саша as well as for Александра: the initial of a diminutive's full name.
+        same_letter = pairwise(_same_first_letter, latin_a, latin_b) | pairwise(
+            _same_first_letter, canon_a, canon_b)
         similar = np.maximum(jaro_winkler(latin_a, latin_b), jaro_winkler(canon_a, canon_b))
         # An initial only says "same first letter": it never reaches a full-name level.
         return missing(latin_a) | missing(latin_b), [
@@ -98,6 +100,10 @@ def _name_rules(part: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
         ]
 
     return decide
+
+
+def _same_first_letter(x: str, y: str) -> bool:
+    return x[:1] == y[:1]
 
 
 def _gender(a: Columns, b: Columns) -> tuple[Any, Rules]:

@@ -34,6 +34,15 @@ def test_diminutive_with_the_same_canonical_name_is_an_exact_first_name():
     assert compare_customers(sasha, aleksandr).level("first_name") == "exact"
 
 
+def test_an_initial_agrees_with_the_full_name_a_diminutive_stands_for():
+    # A marketplace writes "А. Макарова", the web shop "Саша Макарова": Саша is Александра.
+    initial = customer(first_name=name("a"))
+    sasha = customer("web_shop:9", first_name=name("sasha", canonical="aleksandra"))
+    assert compare_customers(initial, sasha).level("first_name") == "initial"
+    masha = customer("web_shop:10", first_name=name("masha", canonical="maria"))
+    assert compare_customers(initial, masha).level("first_name") == "else"
+
+
 def test_ivanov_and_ivanova_agree_exactly_through_the_last_name_stem():
     husband = customer(last_name=name("ivanov"), last_name_stem="ivanov")
     assert level("last_name", husband) == "exact"
