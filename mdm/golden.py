@@ -27,7 +27,7 @@ from matching.standardise.phones import standardise_phone
 from mdm import sources
 from mdm.models import Event, GoldenRecord
 from mdm.store import golden_state as store
-from mdm.store.insert_batch import InsertBatch
+from mdm.store.insert_batch import InsertBatch, or_immediate
 
 MATCHER = "matcher"
 
@@ -241,5 +241,5 @@ def event_rows(events: Iterable[CoreEvent], now: dt.datetime) -> list[dict]:
 def write_events(session: Session, events: Iterable[CoreEvent], now: dt.datetime,
                  *, batch: InsertBatch | None = None) -> None:
     """Insert the core's events into the outbox, in the caller's transaction (or `batch`)."""
-    (batch or InsertBatch(folded=False)).add(session, Event.__table__, event_rows(events, now))
+    or_immediate(batch).add(session, Event.__table__, event_rows(events, now))
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from matching import views as view_classes
 from matching.views import CustomerView, ProductView
 from mdm.models.match_views import MatchView
-from mdm.store.insert_batch import InsertBatch
+from mdm.store.insert_batch import InsertBatch, or_immediate
 
 VIEW_TYPES = {"customer": CustomerView, "product": ProductView}
 CHUNK = 500
@@ -71,7 +71,7 @@ def save_views(session: Session, entity_type: str, views: Mapping[uuid.UUID, Any
     stamp = fingerprint(entity_type)
     rows = [{"source_record_id": record_id, "entity_type": entity_type, "fingerprint": stamp,
              "view": encode_view(view)} for record_id, view in views.items()]
-    (batch or InsertBatch(folded=False)).add(session, table, rows)
+    or_immediate(batch).add(session, table, rows)
 
 
 def load_views(session: Session, entity_type: str,

@@ -37,7 +37,7 @@ from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
 from mdm import match_views
 from mdm.models import MatchKey, MatchModelVersion, MatchView, Source, SourceRecord, Xref
-from mdm.store.insert_batch import InsertBatch, Read
+from mdm.store.insert_batch import InsertBatch, Read, or_immediate
 
 # Below this many pairs the numpy set-up costs more than scoring pair by pair.
 BATCH_MIN_PAIRS = 64
@@ -133,7 +133,7 @@ def replace_match_keys(session: Session, entity_type: str,
             table.c.source_record_id.in_(ids[start:start + LOOKUP_CHUNK])))
     rows = [{"entity_type": entity_type, "key": key, "source_record_id": record_id}
             for record_id, record_keys in keys.items() for key in record_keys]
-    (batch or InsertBatch(folded=False)).add(session, table, rows)
+    or_immediate(batch).add(session, table, rows)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from mdm import golden, match_views, matcher
 from mdm.models import GoldenRecord, MatchDecision, SourceRecord, Xref
 from mdm.models import ReviewTask as ReviewTaskRow
 from mdm.store import golden_state as store
-from mdm.store.insert_batch import InsertBatch
+from mdm.store.insert_batch import InsertBatch, or_immediate
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def resolve_records(session: Session, entity_type: str, changed: list[ChangedRec
 
     New rows go through `batch` (the caller flushes it; inserted at once when None).
     """
-    batch = batch or InsertBatch(folded=False)
+    batch = or_immediate(batch)
     run = match_changed(session, entity_type, changed, batch=batch)
     plan = _plan(run, changed)
     targets, absorbed = golden.choose_survivors(session, plan.goldens_of, now=now,
@@ -104,7 +104,7 @@ def match_changed(session: Session, entity_type: str, changed: list[ChangedRecor
 
     `batch` (flushed here, with the candidates' lookup) may hold the records' rows.
     """
-    batch = batch or InsertBatch(folded=False)
+    batch = or_immediate(batch)
     model = matcher.current_model(session, entity_type)
     ready = {r.record_id: r.standardised or _standardise(entity_type, r) for r in changed}
     views = {record_id: item.view for record_id, item in ready.items()}

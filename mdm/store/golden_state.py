@@ -21,7 +21,7 @@ from golden_records.types import GoldenRecord, GoldenState, MemberRecord, Pin, l
 from mdm.errors import NotFoundError, StaleVersionError
 from mdm.models import GoldenRecord as GoldenRow
 from mdm.models import GoldenRecordVersion, NotAMatchPair, Source, SourceRecord, Xref
-from mdm.store.insert_batch import InsertBatch
+from mdm.store.insert_batch import InsertBatch, or_immediate
 
 CHUNK = 500
 
@@ -221,7 +221,7 @@ def insert_records(session: Session, records: list[GoldenRecord], *, cause: str,
                    now: dt.datetime, batch: InsertBatch | None = None) -> None:
     """Store new golden records and their first history entries (through `batch`, if given)."""
     if records:
-        batch = batch or InsertBatch(folded=False)
+        batch = or_immediate(batch)
         data = [record.to_dict() for record in records]
         batch.add(session, GoldenRow.__table__,
                   [{"id": uuid.UUID(r.golden_id), **row_values(r, d)}
@@ -271,7 +271,7 @@ def update_records(session: Session, changes: list[RecordChange], *, now: dt.dat
     if result.rowcount != len(rows):
         names = ", ".join(change.record.golden_id for change in changes)
         raise StaleVersionError(f"golden record {names} changed meanwhile")
-    (batch or InsertBatch(folded=False)).add(
+    or_immediate(batch).add(
         session, GoldenRecordVersion.__table__,
         [version_row(change.record, d, change.cause, now)
          for change, d in zip(changes, data, strict=True)])

@@ -104,6 +104,11 @@ class InsertBatch:
         return session.execute(_statement(shape, read), values)
 
 
+def or_immediate(batch: InsertBatch | None) -> InsertBatch:
+    """`batch`, or when None one that inserts each `add` at once (callers outside ingestion)."""
+    return batch if batch is not None else InsertBatch(folded=False)
+
+
 def batch_for(session: Session, records: int) -> InsertBatch:
     """An InsertBatch for an ingestion of `records` records: folded on PostgreSQL when few."""
     return InsertBatch(folded=records <= FOLD_MAX_RECORDS
