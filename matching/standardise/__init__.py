@@ -12,7 +12,7 @@ import pkgutil
 
 from matching.standardise.addresses import standardise_address
 from matching.standardise.brands import standardise_brand
-from matching.standardise.customers import standardise_customer
+from matching.standardise.customers import customer_holds_junk, standardise_customer
 from matching.standardise.dates import standardise_birth_date
 from matching.standardise.emails import standardise_email
 from matching.standardise.gender import infer_gender
@@ -20,17 +20,19 @@ from matching.standardise.gtins import standardise_gtin
 from matching.standardise.junk import JunkValues, detect_junk
 from matching.standardise.names import last_name_stem, repair_name_order, standardise_name
 from matching.standardise.phones import masked_phone_suffix, standardise_phone
-from matching.standardise.products import standardise_product
+from matching.standardise.products import product_holds_junk, standardise_product
 from matching.standardise.titles import parse_title
 
 __all__ = [
     "JunkValues",
     "clear_value_caches",
+    "customer_holds_junk",
     "detect_junk",
     "infer_gender",
     "last_name_stem",
     "masked_phone_suffix",
     "parse_title",
+    "product_holds_junk",
     "repair_name_order",
     "standardise_address",
     "standardise_birth_date",

@@ -86,6 +86,21 @@ def standardise_customer(
     )
 
 
+def customer_holds_junk(view: CustomerView, junk: JunkValues) -> bool:
+    """True when `view`, standardised without `junk`, kept a value that `junk` would drop.
+
+    Only such views change when standardised again with `junk`: a batch re-standardises
+    those few instead of every record.
+    """
+    address_key = view.address.key if view.address else None
+    return bool(
+        junk.emails.intersection(view.emails)
+        or junk.phones.intersection(view.phones)
+        or (address_key and address_key in junk.addresses)
+        or (view.loyalty_card and view.loyalty_card in junk.loyalty_cards)
+    )
+
+
 def _names(raw: Mapping, problems: Problems) -> dict:
     first, middle, last = (
         text_field(raw, field, problems) for field in ("first_name", "middle_name", "last_name"))

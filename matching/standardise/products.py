@@ -57,6 +57,11 @@ def standardise_product(
     )
 
 
+def product_holds_junk(view: ProductView, junk: JunkValues) -> bool:
+    """True when `view`, standardised without `junk`, kept a GTIN that `junk` would drop."""
+    return view.gtin is not None and view.gtin in junk.gtins
+
+
 def _gtin(raw: Mapping, junk: JunkValues, problems: Problems) -> tuple[str | None, str | None]:
     value = raw.get("gtin")
     # Channels send a GTIN as a JSON number too; leading zeros are lost, the check digit is not.

@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from matching.standardise import JunkValues, detect_junk, standardise_customer
+from matching.standardise import (
+    JunkValues,
+    customer_holds_junk,
+    detect_junk,
+    standardise_customer,
+)
 from matching.standardise.junk import (
     is_dummy_card,
     is_dummy_email,
@@ -125,6 +130,27 @@ def test_values_known_as_junk_are_dropped_and_reported():
     assert (view.emails, view.phones, view.loyalty_card, view.address) == ((), (), None, None)
     assert view.invalid == ("email:junk:shop@mail.ru", "phone:junk:+74952234567",
                             "address:junk:moskva|lenina|5|12", "loyalty_card:junk:2900012345678")
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [JunkValues(emails=frozenset({"yulia.ivanova@mail.ru"})),
+     JunkValues(phones=frozenset({"+79123456789"})),
+     JunkValues(loyalty_cards=frozenset({"2900012345678"})),
+     JunkValues(addresses=frozenset({"moskva|lenina|5|12"}))])
+def test_a_view_holding_a_junk_value_is_the_one_that_changes_with_junk(junk):
+    without = view_of(YULIA)
+    assert customer_holds_junk(without, junk)
+    assert view_of(YULIA, junk=junk) != without
+
+
+def test_a_view_holding_no_junk_value_comes_out_the_same_with_junk():
+    junk = JunkValues(emails=frozenset({"shop@mail.ru"}), phones=frozenset({"+74952234567"}),
+                      loyalty_cards=frozenset({"0000001"}),
+                      addresses=frozenset({"moskva|lenina|7"}))
+    without = view_of(YULIA)
+    assert not customer_holds_junk(without, junk)
+    assert view_of(YULIA, junk=junk) == without
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import pytest
 from matching.standardise import (
     JunkValues,
     parse_title,
+    product_holds_junk,
     standardise_brand,
     standardise_gtin,
     standardise_product,
@@ -192,6 +193,16 @@ def test_gtin_shared_by_unrelated_brands_is_dropped_when_known_junk():
     junk = JunkValues(gtins=frozenset({"04607123456781"}))
     view = standardise_product({"gtin": "4607123456781"}, record_id="1", source="web", junk=junk)
     assert view.gtin is None and view.invalid == ("gtin:junk:04607123456781",)
+
+
+def test_only_a_product_holding_a_junk_gtin_changes_with_junk():
+    junk = JunkValues(gtins=frozenset({"04607123456781"}))
+    holding = standardise_product({"gtin": "4607123456781"}, record_id="1", source="web")
+    other = standardise_product({"gtin": "4600000000015"}, record_id="2", source="web")
+    assert other.gtin is not None
+    assert product_holds_junk(holding, junk) and not product_holds_junk(other, junk)
+    assert standardise_product({"gtin": "4600000000015"}, record_id="2", source="web",
+                               junk=junk) == other
 
 
 def test_wrong_types_in_a_product_become_invalid_not_errors():
