@@ -114,11 +114,23 @@ def _compile_rule(model: MatchModel, rule: Rule) -> CompiledRule:
     return tuple(terms)
 
 
+# Below this many pairs the rules are read row by row in plain Python: numpy's cost per call
+# (a microsecond or more a term) exceeds the work for a single record's few pairs. Both
+# readings look the codes up in the same tables.
+FEW_PAIRS = 16
+
+
 def _holds(codes: np.ndarray, rule: CompiledRule) -> np.ndarray:
+    if len(codes) < FEW_PAIRS:
+        return np.array([_row_holds(row, rule) for row in codes.tolist()], dtype=bool)
     holds = np.ones(len(codes), dtype=bool)
     for column, accepted in rule:
         holds &= accepted[codes[:, column]]
     return holds
+
+
+def _row_holds(row: list[int], rule: CompiledRule) -> bool:
+    return all(accepted[row[column]] for column, accepted in rule)
 
 
 @dataclass(frozen=True)
@@ -131,10 +143,27 @@ class _CompiledModel:
     match: tuple[CompiledRule, ...]
     auto_link_requires: tuple[CompiledRule, ...]
     review_requires: tuple[CompiledRule, ...]
+    code_of: dict[str, dict[str | None, int]]  # per field, each label's code (None: -1)
+
+
+# By identity first: hashing a frozen model walks every field and level (~0.1 ms), more than
+# scoring a single record's pairs; equal models loaded apart still share one compilation.
+_compiled_by_id: dict[int, tuple[MatchModel, _CompiledModel]] = {}
+
+
+def _compiled(model: MatchModel) -> _CompiledModel:
+    hit = _compiled_by_id.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    compiled = _compiled_equal(model)
+    if len(_compiled_by_id) >= 16:
+        _compiled_by_id.clear()
+    _compiled_by_id[id(model)] = (model, compiled)
+    return compiled
 
 
 @lru_cache(maxsize=16)
-def _compiled(model: MatchModel) -> _CompiledModel:
+def _compiled_equal(model: MatchModel) -> _CompiledModel:
     def compile_all(rules: tuple[Rule, ...]) -> tuple[CompiledRule, ...]:
         return tuple(_compile_rule(model, rule) for rule in rules)
 
@@ -143,12 +172,17 @@ def _compiled(model: MatchModel) -> _CompiledModel:
     return _CompiledModel(table, compile_all(model.distinct_rules),
                           compile_all(model.conflict_rules), compile_all(model.match_rules),
                           compile_all(model.auto_link_requires),
-                          compile_all(model.review_requires))
+                          compile_all(model.review_requires),
+                          {f.name: {**{label: code for code, label in enumerate(f.labels)},
+                                    None: -1} for f in model.fields})
 
 
 def _any_holds(codes: np.ndarray, rules: tuple[CompiledRule, ...], empty: bool) -> np.ndarray:
     if not rules:
         return np.full(len(codes), empty, dtype=bool)
+    if len(codes) < FEW_PAIRS:
+        return np.array([any(_row_holds(row, rule) for rule in rules)
+                         for row in codes.tolist()], dtype=bool)
     holds = _holds(codes, rules[0])
     for rule in rules[1:]:
         holds |= _holds(codes, rule)
@@ -175,11 +209,13 @@ def classify_codes(codes: np.ndarray, model: MatchModel) -> Scores:
 
 
 def conflicting_fields(
-    conflicts: Sequence[tuple[Rule, np.ndarray]], model: MatchModel, codes: np.ndarray, row: int
+    conflicts: Sequence[tuple[Rule, Sequence[bool]]], field_names: Sequence[str],
+    row_codes: Sequence[int], row: int
 ) -> tuple[str, ...]:
-    """The fields named by the conflict rules holding for pair `row`, those unknown in it left
-    out: a missing national id or card is not a reason, only an absent exception."""
-    known = {f.name for f, code in zip(model.fields, codes[row], strict=True) if code >= 0}
+    """The fields named by the conflict rules holding for pair `row` (its codes `row_codes`),
+    those unknown in it left out: a missing national id or card is not a reason, only an
+    absent exception."""
+    known = {name for name, code in zip(field_names, row_codes, strict=True) if code >= 0}
     return tuple(dict.fromkeys(
         name for rule, holds in conflicts if holds[row] for name, _ in rule if name in known
     ))
@@ -187,11 +223,19 @@ def conflicting_fields(
 
 def level_codes(vector: ComparisonVector, model: MatchModel) -> np.ndarray:
     """The vector's levels as codes in model order (-1 for null)."""
-    levels = dict(vector.levels)
-    return np.array(
-        [-1 if levels[f.name] is None else f.labels.index(levels[f.name]) for f in model.fields],
-        dtype=np.int8,
-    )
+    names, levels = zip(*vector.levels, strict=True)
+    return codes_of_levels(model, names, [levels])[0].astype(np.int8)
+
+
+def codes_of_levels(model: MatchModel, field_names: Sequence[str],
+                    rows: Sequence[Sequence[str | None]]) -> np.ndarray:
+    """Level codes, shape (pairs, fields) in model order (-1 for null), of rows of level
+    labels given in the order of `field_names`."""
+    code_of = _compiled(model).code_of
+    position = {name: i for i, name in enumerate(field_names)}
+    columns = [(position[name], code_of[name]) for name in model.field_names]
+    return np.array([[codes[levels[i]] for i, codes in columns] for levels in rows],
+                    dtype=np.int64).reshape(-1, len(columns))
 
 
 def score(vector: ComparisonVector, model: MatchModel) -> MatchResult:
@@ -215,29 +259,35 @@ def explain_codes(
     codes = np.asarray(codes, dtype=np.int64).reshape(-1, len(model.fields))
     scores = classify_codes(codes, model)
     compiled = _compiled(model)
-    table = compiled.weight_table
-    conflicts = [(rule, _holds(codes, compiled_rule)) for rule, compiled_rule in zip(
+    # Plain lists, read once: indexing numpy arrays element by element costs more than the rest.
+    conflicts = [(rule, _holds(codes, compiled_rule).tolist()) for rule, compiled_rule in zip(
         model.conflict_rules + model.distinct_rules, compiled.conflict + compiled.distinct,
         strict=True)]
+    names = model.field_names
     labels = [(*f.labels, None) for f in model.fields]  # code -1 reads the trailing None
-    weights = table[np.arange(len(model.fields)), codes]
+    rows = codes.tolist()
+    weights = compiled.weight_table[np.arange(len(names)), codes].tolist()
+    match_weights, outcomes = scores.match_weight.tolist(), scores.outcome.tolist()
+    hard_matches, identified = scores.hard_match.tolist(), scores.has_identifier.tolist()
+    prior_weight = model.prior_weight
     results = []
     for row, (ids, pair_keys) in enumerate(zip(record_ids, keys, strict=True)):
-        weight = float(scores.match_weight[row])
+        weight = match_weights[row]
         explanation = Explanation(
             entity_type=model.entity_type,
             record_ids=(ids[0], ids[1]),
             blocking_keys=tuple(sorted(pair_keys)),
             fields=tuple(
-                FieldWeight(f.name, labels[i][code], float(weights[row, i]))
-                for i, (f, code) in enumerate(zip(model.fields, codes[row], strict=True))
+                FieldWeight(name, field_labels[code], field_weight)
+                for name, field_labels, code, field_weight in zip(
+                    names, labels, rows[row], weights[row], strict=True)
             ),
-            prior_weight=model.prior_weight,
+            prior_weight=prior_weight,
             match_weight=weight,
-            outcome=OUTCOMES[scores.outcome[row]],
-            hard_match=bool(scores.hard_match[row]),
-            hard_conflicts=conflicting_fields(conflicts, model, codes, row),
-            has_identifier=bool(scores.has_identifier[row]),
+            outcome=OUTCOMES[outcomes[row]],
+            hard_match=hard_matches[row],
+            hard_conflicts=conflicting_fields(conflicts, names, rows[row], row),
+            has_identifier=identified[row],
             model_version=model.version,
             auto_link_threshold=model.thresholds.auto_link,
             review_threshold=model.thresholds.review,

@@ -11,7 +11,7 @@ pair's scalars or many pairs' arrays, so the single-record path
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,18 +19,23 @@ import numpy as np
 
 from matching.columns import customer_columns, product_columns
 from matching.similarity import (
+    any_pair,
     choose,
     edit_distance,
     equal,
     is_batch,
     jaro_winkler,
+    larger,
     missing,
+    negate,
     pairwise,
     token_set,
     truthy,
 )
 from matching.standardise.national_ids import id_shape, is_verified_national_id
 from matching.views import CustomerView, ProductView
+
+View = CustomerView | ProductView
 
 Columns = Mapping[str, Any]
 Rules = list[tuple[str, Any]]
@@ -88,7 +93,7 @@ def _name_rules(part: str) -> Callable[[Columns, Columns], tuple[Any, Rules]]:
         # "А." stands for Саша as well as for Александра: the initial of a diminutive's full name.
         same_letter = pairwise(_same_first_letter, latin_a, latin_b) | pairwise(
             _same_first_letter, canon_a, canon_b)
-        similar = np.maximum(jaro_winkler(latin_a, latin_b), jaro_winkler(canon_a, canon_b))
+        similar = larger(jaro_winkler(latin_a, latin_b), jaro_winkler(canon_a, canon_b))
         # An initial only says "same first letter": it never reaches a full-name level.
         return missing(latin_a) | missing(latin_b), [
             ("initial", initial & same_letter),
@@ -295,7 +300,7 @@ def orient_names(a: Columns, b: Columns) -> tuple[Columns, Columns]:
         a["last_canon"], b["first_canon"]
     )
     swap = crossed > straight + SWAP_MARGIN
-    if not np.any(swap):
+    if not any_pair(swap):
         return a, b
     in_order_a, in_order_b = _names_in_order(a), _names_in_order(b)
     keeps_a = (in_order_a > in_order_b) | (
@@ -325,7 +330,7 @@ def _name_key(columns: Columns) -> Any:
 
 
 def _crossed(columns: Columns, swap: Any) -> Columns:
-    if not np.any(swap):
+    if not any_pair(swap):
         return columns
     crossed = dict(columns)
     for column in NAME_COLUMNS:
@@ -354,7 +359,7 @@ def _title(a: Columns, b: Columns) -> tuple[Any, Rules]:
     same_variant = (
         equal(a["variant"], b["variant"])
         & pairwise(_same_words, a["title"], b["title"])
-        & np.logical_not(two_gtins)
+        & negate(two_gtins)
     )
     return missing(a["title"]) | missing(b["title"]), [
         ("same_variant", same_variant),
@@ -425,23 +430,45 @@ def compare_customers(
     a: CustomerView, b: CustomerView, *, blocking_keys: tuple[str, ...] = ()
 ) -> ComparisonVector:
     """The comparison vector of two customers (names read in the orientation that fits)."""
-    left, right = orient_names(customer_columns(a), customer_columns(b))
-    return _vector("customer", a.record_id, b.record_id, left, right, blocking_keys)
+    levels = pair_levels("customer", customer_columns(a), customer_columns(b))
+    return _vector("customer", a.record_id, b.record_id, levels, blocking_keys)
 
 
 def compare_products(
     a: ProductView, b: ProductView, *, blocking_keys: tuple[str, ...] = ()
 ) -> ComparisonVector:
     """The comparison vector of two products."""
-    left, right = product_columns(a), product_columns(b)
-    return _vector("product", a.record_id, b.record_id, left, right, blocking_keys)
+    levels = pair_levels("product", product_columns(a), product_columns(b))
+    return _vector("product", a.record_id, b.record_id, levels, blocking_keys)
+
+
+def pair_levels(entity_type: str, a: Columns, b: Columns) -> tuple[str | None, ...]:
+    """One pair's level labels, in the order of `COMPARISONS[entity_type]`."""
+    if entity_type == "customer":
+        a, b = orient_names(a, b)
+    return tuple(c.level_of(a, b) for c in COMPARISONS[entity_type])
+
+
+def levels_of_pairs(entity_type: str, pairs: Sequence[tuple[View, View]]
+                    ) -> list[tuple[str | None, ...]]:
+    """`pair_levels` of a few pairs of views, each view's columns made once (the single-record
+    path: the new record is on one side of every pair)."""
+    to_columns = customer_columns if entity_type == "customer" else product_columns
+    columns: dict[str, Columns] = {}
+    for pair in pairs:
+        for view in pair:
+            if view.record_id not in columns:
+                columns[view.record_id] = to_columns(view)
+    return [pair_levels(entity_type, columns[a.record_id], columns[b.record_id])
+            for a, b in pairs]
 
 
 def _vector(
-    entity_type: str, id_a: str, id_b: str, a: Columns, b: Columns, keys: tuple[str, ...]
+    entity_type: str, id_a: str, id_b: str, levels: tuple[str | None, ...],
+    keys: tuple[str, ...]
 ) -> ComparisonVector:
-    levels = tuple((c.name, c.level_of(a, b)) for c in COMPARISONS[entity_type])
-    return ComparisonVector(entity_type, (id_a, id_b), levels, tuple(sorted(keys)))
+    named = tuple(zip((c.name for c in COMPARISONS[entity_type]), levels, strict=True))
+    return ComparisonVector(entity_type, (id_a, id_b), named, tuple(sorted(keys)))
 
 
 def compare_columns(entity_type: str, a: Columns, b: Columns) -> np.ndarray:

@@ -50,7 +50,7 @@ def _score(scorer: Callable, a: Any, b: Any, unknown: float, dtype: type) -> Any
         return result
     if a is None or b is None:
         return unknown
-    return dtype(scorer(a, b))
+    return scorer(a, b)  # a plain number: numpy scalars cost more in every rule that reads it
 
 
 def jaro_winkler(a: Any, b: Any) -> Any:
@@ -77,6 +77,27 @@ def pairwise(test: Callable[[Any, Any], bool], a: Any, b: Any) -> Any:
             count=len(a),
         )
     return a is not None and b is not None and bool(test(a, b))
+
+
+def larger(a: Any, b: Any) -> Any:
+    """The larger of two similarities (per element)."""
+    if is_batch(a):
+        return np.maximum(a, b)
+    return max(a, b)
+
+
+def negate(condition: Any) -> Any:
+    """True (per element) where `condition` does not hold."""
+    if is_batch(condition):
+        return np.logical_not(condition)
+    return not condition
+
+
+def any_pair(condition: Any) -> bool:
+    """True when `condition` holds for any pair (for the one pair, when a scalar)."""
+    if is_batch(condition):
+        return bool(condition.any())
+    return bool(condition)
 
 
 def choose(condition: Any, when_true: Any, when_false: Any) -> Any:

@@ -28,11 +28,11 @@ from matching.classify import (
     OUTCOMES,
     MatchResult,
     classify_codes,
+    codes_of_levels,
     explain_codes,
-    level_codes,
     score,
 )
-from matching.compare import compare_customers, compare_products
+from matching.compare import COMPARISONS, compare_customers, compare_products, levels_of_pairs
 from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
 from mdm import match_views
@@ -363,10 +363,8 @@ def score_pairs(entity_type: str, pairs: list[PairToScore], model: MatchModel,
 def _level_codes_pair_by_pair(entity_type: str, pairs: list[PairToScore],
                               model: MatchModel) -> np.ndarray:
     """Level codes, shape (pairs, fields), comparing pair by pair (no table to build)."""
-    compare = compare_customers if entity_type == "customer" else compare_products
-    rows = [level_codes(compare(pair.left, pair.right, blocking_keys=pair.blocking_keys), model)
-            for pair in pairs]
-    return np.array(rows, dtype=np.int64).reshape(-1, len(model.fields))
+    levels = levels_of_pairs(entity_type, [(pair.left, pair.right) for pair in pairs])
+    return codes_of_levels(model, [c.name for c in COMPARISONS[entity_type]], levels)
 
 
 def explain_pairs(entity_type: str, pairs: list[PairToScore],

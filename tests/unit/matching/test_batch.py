@@ -3,8 +3,15 @@ import pytest
 
 from matching.batch import build_table, candidate_pairs, compare_rows, match_table, random_pairs
 from matching.block import blocking_keys
-from matching.classify import OUTCOMES, level_codes, score
-from matching.compare import compare_customers, compare_products
+from matching.classify import (
+    OUTCOMES,
+    classify_codes,
+    codes_of_levels,
+    explain_codes,
+    level_codes,
+    score,
+)
+from matching.compare import COMPARISONS, compare_customers, compare_products, levels_of_pairs
 from matching.model import default_model
 from matching.standardise import standardise_customer, standardise_product
 from mdm.synthetic.customers import generate_customers
@@ -25,19 +32,23 @@ def views(entity_type, count, seed):
     ]
 
 
+def blocked_and_random_pairs(entity_type, *, seed, random_seed):
+    """400 views, their table, and the pairs blocking finds plus 300 random ones."""
+    sample = views(entity_type, 400, seed=seed)
+    table = build_table(entity_type, sample)
+    blocked = candidate_pairs(table.keys, default_model(entity_type).max_block_size)
+    randomly = random_pairs(len(table), 300, seed=random_seed)
+    left = np.concatenate([blocked[0], randomly[0]])
+    right = np.concatenate([blocked[1], randomly[1]])
+    return sample, table, left, right
+
+
 @pytest.mark.parametrize("entity_type", ["customer", "product"])
 def test_batch_path_gives_the_same_levels_weights_and_outcomes_as_the_single_record_path(
     entity_type,
 ):
-    sample = views(entity_type, 400, seed=17)
+    sample, table, left, right = blocked_and_random_pairs(entity_type, seed=17, random_seed=5)
     model = default_model(entity_type)
-    table = build_table(entity_type, sample)
-    blocked = candidate_pairs(table.keys, model.max_block_size)
-    randomly = random_pairs(len(table), 300, seed=5)
-    left, right = (
-        np.concatenate([blocked[0], randomly[0]]),
-        np.concatenate([blocked[1], randomly[1]]),
-    )
     matches, _ = match_table(table, model, (left, right))
     compare = compare_customers if entity_type == "customer" else compare_products
     for row, (a, b) in enumerate(zip(left, right, strict=True)):
@@ -123,3 +134,27 @@ def test_a_table_built_without_keys_compares_pairs_as_the_full_table_does():
     assert len(left) > 0
     assert bare.keys == ()
     assert compare_rows(bare, left, right).tolist() == compare_rows(full, left, right).tolist()
+
+
+@pytest.mark.parametrize("entity_type", ["customer", "product"])
+def test_few_pairs_scored_one_by_one_get_the_codes_weights_and_outcomes_of_the_vectorised_path(
+    entity_type,
+):
+    # The single-record path compares a few pairs in plain Python and reads the rules row by
+    # row; the batch path does both with numpy over every pair at once.
+    sample, table, left, right = blocked_and_random_pairs(entity_type, seed=23, random_seed=7)
+    model = default_model(entity_type)
+    vectorised = compare_rows(table, left, right)
+    scores = classify_codes(vectorised, model)
+    names = [c.name for c in COMPARISONS[entity_type]]
+    pairs = [(sample[a], sample[b]) for a, b in zip(left, right, strict=True)]
+    one_by_one = codes_of_levels(model, names, levels_of_pairs(entity_type, pairs))
+    assert one_by_one.tolist() == vectorised.tolist()
+    assert (vectorised == -1).any(axis=0).sum() >= len(names) // 2  # nulls on both paths
+    for start in range(0, len(pairs), 6):
+        few = slice(start, start + 6)
+        ids = [(a.record_id, b.record_id) for a, b in pairs[few]]
+        explained = explain_codes(one_by_one[few], model, ids, [()] * len(ids))
+        assert [r.match_weight for r in explained] == scores.match_weight[few].tolist()
+        assert [r.outcome for r in explained] == [OUTCOMES[o] for o in scores.outcome[few]]
+        assert [r.explanation.hard_match for r in explained] == scores.hard_match[few].tolist()
