@@ -118,13 +118,15 @@ def ingest_prepared(session: Session, source: Source, entity_type: str,
             if previous is not None:
                 previous.outcome.outcome = "unchanged"
             incoming[item.outcome.source_key] = item
-    existing = _refuse_erased(session, source, entity_type, incoming)
+    stored = _refuse_erased(session, source, entity_type, incoming)
     if incoming:
         batch = batch_for(session, len(incoming))
-        changed = _store(session, source, entity_type, incoming, existing, now, batch)
+        changed = _store(session, source, entity_type, incoming, stored.existing, now, batch)
         if entity_type in MATCHED_ENTITY_TYPES and changed:
+            model = (matcher.model_of_active(session, entity_type, stored.active_model)
+                     if stored.model_read else None)
             golden_ids = resolve.resolve_records(session, entity_type, changed, now=now,
-                                                 batch=batch)
+                                                 batch=batch, model=model)
             for item in incoming.values():
                 item.outcome.golden_id = golden_ids.get(item.outcome.source_key)
         batch.flush(session)
@@ -132,23 +134,23 @@ def ingest_prepared(session: Session, source: Source, entity_type: str,
 
 
 def _refuse_erased(session: Session, source: Source, entity_type: str,
-                   incoming: dict[str, PreparedRecord]) -> dict[str, tuple]:
+                   incoming: dict[str, PreparedRecord]) -> stored_keys.StoredKeys:
     """Reject the records whose source key was erased (GDPR) and not re-admitted.
 
-    Returns (id, content hash, version, updated_at) of the keys already stored, read in the
-    same round trip on PostgreSQL.
+    Returns what the store holds of the keys (and, on PostgreSQL, the active model's version),
+    read in the same round trip.
     """
     if not incoming:
-        return {}
+        return stored_keys.StoredKeys(set(), {})
     hashes = erasure_store.suppression_hashes(source.name, entity_type, incoming)
-    erased, existing = stored_keys.read_source_keys(session, source.id, entity_type,
-                                                    list(incoming), list(hashes))
-    for key in sorted(hashes[key_hash] for key_hash in erased):
+    stored = stored_keys.read_source_keys(session, source.id, entity_type, list(incoming),
+                                          list(hashes))
+    for key in sorted(hashes[key_hash] for key_hash in stored.erased):
         item = incoming.pop(key)
         item.outcome.outcome = "rejected"
         item.outcome.errors = {"source_key": [
             "This source key was erased and is refused until a steward re-admits it."]}
-    return existing
+    return stored
 
 
 def _prepare(raw: Any, index: int, entity_type: str, source_name: str) -> PreparedRecord:

@@ -67,6 +67,11 @@ def current_model(session: Session, entity_type: str) -> MatchModel:
     when that version changed (`mdm train --activate` in another process, say).
     """
     active = session.execute(_ACTIVE_VERSION, {"entity_type": entity_type}).scalar()
+    return model_of_active(session, entity_type, active)
+
+
+def model_of_active(session: Session, entity_type: str, active: str | None) -> MatchModel:
+    """`current_model` when the active version (None: none stored) was read already."""
     if active is None:
         return shipped_model(entity_type)
     cached = _loaded_models.get(entity_type)

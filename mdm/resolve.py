@@ -71,13 +71,15 @@ class MatchRun:
 
 
 def resolve_records(session: Session, entity_type: str, changed: list[ChangedRecord],
-                    *, now: dt.datetime, batch: InsertBatch | None = None) -> dict[str, str]:
+                    *, now: dt.datetime, batch: InsertBatch | None = None,
+                    model: MatchModel | None = None) -> dict[str, str]:
     """Link each changed record to a golden record; returns source_key → golden id.
 
-    New rows go through `batch` (the caller flushes it; inserted at once when None).
+    New rows go through `batch` (the caller flushes it; inserted at once when None). `model`
+    is the active one when the caller read it already.
     """
     batch = or_immediate(batch)
-    run = match_changed(session, entity_type, changed, batch=batch)
+    run = match_changed(session, entity_type, changed, batch=batch, model=model)
     plan = _plan(run, changed)
     targets, absorbed = golden.choose_survivors(session, plan.goldens_of, now=now,
                                                 created=run.created)
@@ -99,13 +101,14 @@ def resolve_records(session: Session, entity_type: str, changed: list[ChangedRec
 
 
 def match_changed(session: Session, entity_type: str, changed: list[ChangedRecord],
-                  *, batch: InsertBatch | None = None) -> MatchRun:
+                  *, batch: InsertBatch | None = None,
+                  model: MatchModel | None = None) -> MatchRun:
     """Standardise, block, score and place the changed records; writes only their keys and views.
 
     `batch` (flushed here, with the candidates' lookup) may hold the records' rows.
     """
     batch = or_immediate(batch)
-    model = matcher.current_model(session, entity_type)
+    model = model if model is not None else matcher.current_model(session, entity_type)
     ready = {r.record_id: r.standardised or _standardise(entity_type, r) for r in changed}
     views = {record_id: item.view for record_id, item in ready.items()}
     keys = {record_id: item.keys for record_id, item in ready.items()}

@@ -99,7 +99,8 @@ def test_pushing_a_pair_again_opens_no_second_review_task(session, web_shop, pos
 def test_a_key_shared_by_more_records_than_the_block_size_pairs_nobody(
         session, web_shop, clock, monkeypatch):
     small_blocks = dataclasses.replace(matcher.shipped_model("customer"), max_block_size=1)
-    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: small_blocks)
+    monkeypatch.setattr(matcher, "model_of_active",
+        lambda session, entity_type, active: small_blocks)
     push(session, web_shop, [make_customer(source_key="c-1")], clock)
     push(session, web_shop, [make_customer(source_key="c-2")], clock)
     assert count(session, GoldenRecord) == 2
@@ -109,7 +110,7 @@ def test_a_key_shared_by_more_records_than_the_block_size_pairs_nobody(
 def test_a_pick_up_point_address_held_past_its_kind_limit_pairs_nobody(
         session, web_shop, clock, monkeypatch):
     model = dataclasses.replace(matcher.shipped_model("customer"), block_limits=(("address", 2),))
-    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: model)
+    monkeypatch.setattr(matcher, "model_of_active", lambda session, entity_type, active: model)
     pick_up = {"city": "Москва", "street": "ул. Тверская", "house": "7"}
     strangers = [("anna", "Анна", "Петрова"), ("oleg", "Олег", "Смирнов"),
                  ("yuliya", "Юлия", "Иванова")]
@@ -333,7 +334,7 @@ def test_the_records_of_one_push_count_in_the_size_of_their_blocks(
     # On PostgreSQL a small push's keys are inserted by the candidates' own statement, which
     # cannot see them: it counts them apart. Identical Юлии share every key.
     model = dataclasses.replace(matcher.shipped_model("customer"), max_block_size=block_size)
-    monkeypatch.setattr(matcher, "current_model", lambda session, entity_type: model)
+    monkeypatch.setattr(matcher, "model_of_active", lambda session, entity_type, active: model)
     yulias = [make_customer(source_key=f"yulia-{n}") for n in range(stored + pushed)]
     if stored:
         push(session, web_shop, yulias[:stored], clock)

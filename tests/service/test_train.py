@@ -187,3 +187,25 @@ def test_train_activate_on_the_synthetic_benchmark_data_passes_its_own_sanity_ch
     surname_only = np.full((1, len(model.fields)), -1)
     surname_only[0, model.field_names.index("last_name")] = 0
     assert classify_codes(surname_only, model).outcome[0] != OUTCOMES.index("auto_link")
+
+
+def test_records_pushed_after_an_activation_are_decided_by_the_active_version(
+        session, clock, customers):
+    # On PostgreSQL ingestion reads the active version with the pushed keys, not on its own.
+    report = train(session, clock, activate=True)
+    assert report.active
+    web_shop = sources.get_source(session, "web_shop")
+    before = decision_versions(session)
+    push(session, web_shop, [make_customer(source_key="yulia-1")], clock)
+    push(session, web_shop, [make_customer(source_key="yulia-2")], clock)
+    with_trained = decision_versions(session)
+    match_models.activate_model(session, "customer", SHIPPED)
+    session.commit()
+    push(session, web_shop, [make_customer(source_key="yulia-3")], clock)
+    with_shipped = decision_versions(session)
+    assert {v for _, v in with_trained.items() - before.items()} == {report.version}
+    assert {v for _, v in with_shipped.items() - with_trained.items()} == {SHIPPED}
+
+
+def decision_versions(session) -> dict:
+    return dict(session.execute(select(MatchDecision.id, MatchDecision.model_version)).all())
