@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -112,17 +113,18 @@ def _key_holders(
     keys: Iterable[frozenset[str]], max_block_size: int, limit_of: Callable[[str], int] | None
 ) -> pd.DataFrame:
     """One row per (row, key): the row, the key's hash and the most rows its block may hold."""
-    rows, hashes, limits = [], [], []
-    for row, record_keys in enumerate(keys):
-        for key in record_keys:
-            rows.append(row)
-            hashes.append(hash(key))
-            limits.append(limit_of(key) if limit_of is not None else max_block_size)
+    keys = list(keys)
+    held = list(chain.from_iterable(keys))
+    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    if limit_of is None:
+        limits = np.full(len(held), max_block_size, dtype=np.int64)
+    else:
+        limits = np.fromiter(map(limit_of, held), dtype=np.int64, count=len(held))
     return pd.DataFrame(
         {
-            "row": np.array(rows, dtype=np.int64),
-            "key": np.array(hashes, dtype=np.int64),
-            "limit": np.array(limits, dtype=np.int64),
+            "row": np.repeat(np.arange(len(keys), dtype=np.int64), sizes),
+            "key": np.fromiter(map(hash, held), dtype=np.int64, count=len(held)),
+            "limit": limits,
         }
     )
 

@@ -13,8 +13,10 @@ bigger the store. `drop_crowded_keys` applies those limits to many records.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from matching.model import MatchModel
 from matching.views import CustomerView, PersonName, ProductView
@@ -34,7 +36,11 @@ def _phon(name: PersonName | None) -> str | None:
 
 def _dates(view: CustomerView) -> tuple[str, ...]:
     # A cashier may swap day and month: key on both readings so the pair still meets.
-    dates = (view.birth_date, view.birth_date_swapped)
+    return _date_texts(view.birth_date, view.birth_date_swapped)
+
+
+@lru_cache(maxsize=65536)  # A batch keys many records born on each of a few thousand days.
+def _date_texts(*dates: dt.date | None) -> tuple[str, ...]:
     return tuple(d.isoformat() for d in dates if d is not None)
 
 
@@ -90,8 +96,8 @@ def name_dob_keys(view: CustomerView) -> frozenset[str]:
 
 def phonetic_dob_keys(view: CustomerView) -> frozenset[str]:
     """`phonetic_dob:<phonetic first or last name>|<date>`: one name may be misspelt."""
-    parts = (_phon(view.first_name), _phon(view.last_name))
-    return frozenset(f"phonetic_dob:{p}|{d}" for p in parts if p for d in _dates(view))
+    parts, dates = (_phon(view.first_name), _phon(view.last_name)), _dates(view)
+    return frozenset(f"phonetic_dob:{p}|{d}" for p in parts if p for d in dates)
 
 
 def name_postcode_keys(view: CustomerView) -> frozenset[str]:
@@ -259,10 +265,7 @@ def blocking_keys(view: CustomerView | ProductView) -> frozenset[str]:
 
 
 def _union(functions: Iterable[Callable], view: object) -> frozenset[str]:
-    keys: set[str] = set()
-    for function in functions:
-        keys |= function(view)
-    return frozenset(keys)
+    return frozenset().union(*(function(view) for function in functions))
 
 
 def key_kind(key: str) -> str:
