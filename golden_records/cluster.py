@@ -199,7 +199,12 @@ def cluster_records(
     state = ClusterState(not_a_match)
     tasks: list[ReviewTask] = []
     for record_id in record_ids:
-        placement = place_record(record_id, by_record.pop(record_id, ()), state, thresholds)
+        record_links = by_record.pop(record_id, ())
+        if not record_links and record_id not in state.member_of:
+            # Most records of a batch link to none: a cluster of their own, as place_record says.
+            state.apply(Placement(record_id, record_id, (), ()))
+            continue
+        placement = place_record(record_id, record_links, state, thresholds)
         state.apply(placement)
         tasks += placement.review_tasks
     # A task whose two records ended up together was settled by a later, stronger link.

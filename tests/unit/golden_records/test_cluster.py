@@ -110,6 +110,11 @@ def test_placing_a_record_twice_is_refused():
         place_record(WEB, [], state, THRESHOLDS)
 
 
+def test_a_batch_listing_a_record_twice_is_refused_even_without_links():
+    with pytest.raises(GoldenRecordError):
+        cluster_records([WEB, POS, WEB], [], (), THRESHOLDS)
+
+
 def test_batch_clustering_equals_placing_records_one_by_one():
     links = [auto(WEB, POS), weak(POS, APP), auto(APP, OZON), Link(WEB, OZON, -3.0, "distinct")]
     batch = cluster_records([WEB, POS, APP, OZON], links, (), THRESHOLDS)
