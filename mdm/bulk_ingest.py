@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from matching.standardise import clear_value_caches
 from mdm import ingest, metrics
+from mdm.collector import BULK_GC_THRESHOLDS, rare_collections
 from mdm.errors import MdmError, UnknownSourceError
 from mdm.files import FileLine, read_records
 from mdm.models import utcnow
@@ -42,12 +43,6 @@ class FileIngestSummary:
         return sum(self.counts.values())
 
 
-# Collector thresholds during a bulk load (Python's defaults: 700, 10, 10). A chunk allocates
-# hundreds of thousands of objects that live until it is stored; at the defaults they outlive
-# the young generations and set off full collections, each walking every value the
-# standardisers and SQLAlchemy keep cached: a quarter of the main process's CPU at 20,000
-# records. Little of what a chunk leaves behind is cyclic, so rarer collections hold no more.
-BULK_GC_THRESHOLDS = (50_000, 20, 100)
 # From this much input on, the next chunks are prepared in a worker process (the second core):
 # starting it costs about a second, which a small file would not win back.
 PREPARE_AHEAD_MIN_BYTES = 4 * 2**20
@@ -87,7 +82,7 @@ def ingest_files(session: Session, paths: Iterable[Path], *, source_name: str | 
     summary = FileIngestSummary()
     chunks = _chunks(paths, source_name, entity_type, chunk_size, summary, on_progress)
     statistics = _PlannerStatistics(session)
-    with _rare_collections(), _preparation(prepare_ahead) as prepared_chunks:
+    with rare_collections(), _preparation(prepare_ahead) as prepared_chunks:
         for number, (group, lines, prepared) in enumerate(prepared_chunks(chunks), start=1):
             if number % CHUNKS_PER_CACHE == 0:
                 # Here too: members of golden records are standardised again when rebuilt.
@@ -118,17 +113,6 @@ def _chunks(paths: list[Path], source_name: str | None, entity_type: str | None,
                 if len(pending[group]) >= chunk_size:
                     yield group, pending.pop(group)
     yield from pending.items()
-
-
-@contextmanager
-def _rare_collections() -> Iterator[None]:
-    """Run the block with `BULK_GC_THRESHOLDS`, then restore the collector's thresholds."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*BULK_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
 
 
 @contextmanager

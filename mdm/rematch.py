@@ -30,6 +30,7 @@ from matching.block import key_kind
 from matching.classify import OUTCOMES
 from matching.model import MatchModel
 from mdm import golden, match_models, matcher, resolve, stewardship
+from mdm.collector import rare_collections
 from mdm.models import (
     AuditEntry,
     MatchDecision,
@@ -120,15 +121,16 @@ def match_stored(stored: StoredTable, model: MatchModel) -> BatchMatches:
 
 def plan_rematch(session: Session, entity_type: str, model: MatchModel) -> RematchPlan:
     """Returns the clustering `model` makes of the stored records, beside the xref; no writes."""
-    stored = load_stored_table(session, entity_type)
-    matches = match_stored(stored, model)
-    table = stored.table
-    links = [Link(a, b, float(w), o, bool(c)) for a, b, w, o, c in zip(
-        table.record_ids[matches.left], table.record_ids[matches.right],
-        matches.scores.match_weight, (OUTCOMES[i] for i in matches.scores.outcome),
-        matches.scores.hard_conflict, strict=True)]
-    not_a_match = store.not_a_match_pairs(session, stored.record_ids)
-    clustering = cluster_records(stored.record_ids, links, not_a_match, model.thresholds)
+    with rare_collections():
+        stored = load_stored_table(session, entity_type)
+        matches = match_stored(stored, model)
+        table = stored.table
+        links = [Link(a, b, float(w), o, bool(c)) for a, b, w, o, c in zip(
+            table.record_ids[matches.left], table.record_ids[matches.right],
+            matches.scores.match_weight, (OUTCOMES[i] for i in matches.scores.outcome),
+            matches.scores.hard_conflict, strict=True)]
+        not_a_match = store.not_a_match_pairs(session, stored.record_ids)
+        clustering = cluster_records(stored.record_ids, links, not_a_match, model.thresholds)
     return RematchPlan(entity_type, model, stored,
                        {frozenset((lk.record_a, lk.record_b)): lk for lk in links}, clustering,
                        current_golden_of(session, entity_type), not_a_match,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import uuid
 from collections import defaultdict
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from mdm import ingest, match_models, matcher, rematch, sources, stewardship
 from mdm.cli import cli
+from mdm.collector import BULK_GC_THRESHOLDS
 from mdm.errors import NotFoundError
 from mdm.models import AuditEntry, Event, GoldenRecord, MatchDecision, ReviewTask, Xref
 from mdm.resolve import review_priority
@@ -139,6 +141,21 @@ def test_a_rematch_reports_golden_records_that_would_merge_and_writes_nothing(
     report = rematch.rematch_report(session, "customer")
     assert report.merges == (tuple(sorted(set(two_goldens.values()))),) and report.splits == ()
     assert len(active_goldens(session)) == 2 and not report.applied
+
+
+def test_a_rematch_matches_with_rare_collections_and_gives_back_the_collector_thresholds(
+        session, two_goldens, monkeypatch):
+    during, match_stored = [], rematch.match_stored
+
+    def match_noting_thresholds(stored, model):
+        during.append(gc.get_threshold())
+        return match_stored(stored, model)
+
+    monkeypatch.setattr(rematch, "match_stored", match_noting_thresholds)
+    before = gc.get_threshold()
+    report = rematch.rematch_report(session, "customer")
+    assert during == [BULK_GC_THRESHOLDS] and gc.get_threshold() == before != BULK_GC_THRESHOLDS
+    assert report.merges == (tuple(sorted(set(two_goldens.values()))),)
 
 
 def test_dry_run_then_apply_make_the_same_changes_and_nothing_is_left_to_do(
