@@ -27,6 +27,7 @@ from matching.standardise.phones import standardise_phone
 from mdm import sources
 from mdm.models import Event, GoldenRecord
 from mdm.store import golden_state as store
+from mdm.store.in_lists import padded
 from mdm.store.insert_batch import InsertBatch, or_immediate
 
 MATCHER = "matcher"
@@ -130,7 +131,7 @@ def choose_survivors(session: Session, goldens_of: Mapping[int, set[uuid.UUID]],
     if created is None or not created.keys() >= set(all_ids):
         table = GoldenRecord.__table__
         created = {golden_id: created_at for golden_id, created_at in session.execute(
-            select(table.c.id, table.c.created_at).where(table.c.id.in_(all_ids)))}
+            select(table.c.id, table.c.created_at).where(table.c.id.in_(padded(all_ids))))}
     targets, absorbed = {}, {}
     for component, ids in goldens_of.items():
         if not ids:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from matching import views as view_classes
 from matching.views import CustomerView, ProductView
 from mdm.models.match_views import MatchView
+from mdm.store.in_lists import padded_chunks
 from mdm.store.insert_batch import InsertBatch, or_immediate
 
 VIEW_TYPES = {"customer": CustomerView, "product": ProductView}
@@ -65,9 +66,8 @@ def save_views(session: Session, entity_type: str, views: Mapping[uuid.UUID, Any
     """
     table = MatchView.__table__
     ids = [record_id for record_id in views if record_id not in new]
-    for start in range(0, len(ids), CHUNK):
-        session.execute(delete(table).where(
-            table.c.source_record_id.in_(ids[start:start + CHUNK])))
+    for part in padded_chunks(ids, CHUNK):
+        session.execute(delete(table).where(table.c.source_record_id.in_(part)))
     stamp = fingerprint(entity_type)
     rows = [{"source_record_id": record_id, "entity_type": entity_type, "fingerprint": stamp,
              "view": encode_view(view)} for record_id, view in views.items()]
@@ -81,9 +81,9 @@ def load_views(session: Session, entity_type: str,
     ids = list(record_ids)
     stamp = fingerprint(entity_type)
     found = {}
-    for start in range(0, len(ids), CHUNK):
+    for part in padded_chunks(ids, CHUNK):
         rows = session.execute(select(table.c.source_record_id, table.c.view).where(
-            table.c.source_record_id.in_(ids[start:start + CHUNK]),
+            table.c.source_record_id.in_(part),
             table.c.fingerprint == stamp))
         for record_id, text in rows:
             found[record_id] = decode_view(entity_type, text)

@@ -37,6 +37,7 @@ from matching.model import MatchModel, default_model, model_from_dict
 from matching.standardise import standardise_customer, standardise_product
 from mdm import match_views
 from mdm.models import MatchKey, MatchModelVersion, MatchView, Source, SourceRecord, Xref
+from mdm.store.in_lists import padded, padded_chunks
 from mdm.store.insert_batch import InsertBatch, Read, or_immediate
 
 # Below this many pairs the numpy set-up costs more than scoring pair by pair.
@@ -133,9 +134,8 @@ def replace_match_keys(session: Session, entity_type: str,
     """
     table = MatchKey.__table__
     ids = [record_id for record_id in keys if record_id not in new]
-    for start in range(0, len(ids), LOOKUP_CHUNK):
-        session.execute(delete(table).where(
-            table.c.source_record_id.in_(ids[start:start + LOOKUP_CHUNK])))
+    for part in padded_chunks(ids, LOOKUP_CHUNK):
+        session.execute(delete(table).where(table.c.source_record_id.in_(part)))
     rows = [{"entity_type": entity_type, "key": key, "source_record_id": record_id}
             for record_id, record_keys in keys.items() for key in record_keys]
     or_immediate(batch).add(session, table, rows)
@@ -232,7 +232,7 @@ def _candidate_rows(session: Session, entity_type: str, keys: list[str], model: 
     usable, counting `own` more holders a key; a usable key no stored record holds comes once,
     with None for the rest. `batch` (PostgreSQL only) is flushed in the same statement."""
     if session.get_bind().dialect.name != "postgresql":
-        return session.execute(_candidates_statement(entity_type, model), {"keys": keys})
+        return session.execute(_candidates_statement(entity_type, model), {"keys": padded(keys)})
     parameters = {"entity_type": entity_type, "keys": keys, "own": own,
                   "block_limits": [model.block_limit(key_kind(key)) for key in keys],
                   "fingerprint": match_views.fingerprint(entity_type)}
@@ -306,11 +306,11 @@ def load_views(session: Session, entity_type: str,
     views = match_views.load_views(session, entity_type, wanted)
     ids = [record_id for record_id in wanted if record_id not in views]
     records, sources = SourceRecord.__table__, Source.__table__
-    for start in range(0, len(ids), LOOKUP_CHUNK):
+    for part in padded_chunks(ids, LOOKUP_CHUNK):
         rows = session.execute(
             select(records.c.id, sources.c.name, records.c.payload)
             .join(sources, sources.c.id == records.c.source_id)
-            .where(records.c.id.in_(ids[start:start + LOOKUP_CHUNK])))
+            .where(records.c.id.in_(part)))
         for record_id, source, payload in rows:
             views[record_id] = standardise(entity_type, record_id, source, payload)
     return views

@@ -34,6 +34,7 @@ from mdm import golden, match_views, matcher
 from mdm.models import GoldenRecord, MatchDecision, SourceRecord, Xref
 from mdm.models import ReviewTask as ReviewTaskRow
 from mdm.store import golden_state as store
+from mdm.store.in_lists import padded_chunks
 from mdm.store.insert_batch import InsertBatch, or_immediate
 
 
@@ -159,8 +160,8 @@ def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]
     created: dict[uuid.UUID, dt.datetime] = {}
     constrained = False
     golden_ids = sorted(set(current.values()), key=str)
-    for start in range(0, len(golden_ids), 500):
-        rows = session.execute(_MEMBERS, {"golden_ids": golden_ids[start:start + 500]})
+    for part in padded_chunks(golden_ids, 500):
+        rows = session.execute(_MEMBERS, {"golden_ids": part})
         for golden_id, record_id, created_at, has_pair in rows:
             members[str(golden_id)].append(str(record_id))
             created[golden_id] = created_at
@@ -405,7 +406,7 @@ _OPEN_TASKS = select(_tasks.c.left_record_id, _tasks.c.right_record_id).where(
 def _open_review_pairs(session: Session, record_ids: set[str]) -> set[frozenset[str]]:
     ids = [uuid.UUID(r) for r in record_ids]
     found = set()
-    for start in range(0, len(ids), 500):
-        rows = session.execute(_OPEN_TASKS, {"ids": ids[start:start + 500]})
+    for part in padded_chunks(ids, 500):
+        rows = session.execute(_OPEN_TASKS, {"ids": part})
         found.update(frozenset((str(left), str(right))) for left, right in rows)
     return found

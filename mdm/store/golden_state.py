@@ -21,6 +21,7 @@ from golden_records.types import GoldenRecord, GoldenState, MemberRecord, Pin, l
 from mdm.errors import NotFoundError, StaleVersionError
 from mdm.models import GoldenRecord as GoldenRow
 from mdm.models import GoldenRecordVersion, NotAMatchPair, Source, SourceRecord, Xref
+from mdm.store.in_lists import padded_chunks
 from mdm.store.insert_batch import InsertBatch, or_immediate
 
 CHUNK = 500
@@ -37,8 +38,7 @@ def as_uuid(value: str | uuid.UUID) -> uuid.UUID:
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+    return padded_chunks(items, size)
 
 
 # What `record_from_row` reads of a golden row.

@@ -13,6 +13,7 @@ from sqlalchemy import Integer, String, Uuid, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from mdm.models import ErasedSourceKey, SourceRecord
+from mdm.store.in_lists import padded
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def read_source_keys(session: Session, source_id: int, entity_type: str, keys: l
     parameters = {"source_id": source_id, "entity_type": entity_type, "keys": keys,
                   "hashes": hashes}
     if session.get_bind().dialect.name != "postgresql":
+        parameters.update(keys=padded(keys), hashes=padded(hashes))
         erased = set(session.execute(_ERASED, parameters).scalars()) if hashes else set()
         rows = session.execute(_EXISTING, parameters) if keys else ()
         return StoredKeys(erased, {row[0]: tuple(row[1:]) for row in rows})

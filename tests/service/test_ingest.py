@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 import gc
 import json
+import re
 import uuid
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from matching.standardise.phones import _standardise_phone
 from mdm import bulk_ingest, golden, ingest, matcher, sources
@@ -21,6 +22,7 @@ from mdm.models import (
     SourceRecordVersion,
     Xref,
 )
+from mdm.store.in_lists import padded_length
 from tests.factories import make_customer, make_product
 
 
@@ -339,3 +341,35 @@ def test_a_bulk_load_empties_the_standardisers_caches_every_so_many_chunks(
     assert summary.counts["created"] == 9
     # Five chunks of two: cleared before the second and the fourth, each time holding phones.
     assert len(cleared) == 2 and min(cleared) > 0
+
+
+IN_LIST = re.compile(r"IN \(((?:\?|%\(\w+\)s)(?:, (?:\?|%\(\w+\)s))*)\)")
+
+
+def test_chunks_of_every_size_send_their_lookups_in_a_few_list_lengths(session, web_shop,
+                                                                        clock):
+    # A new IN-list length is a new statement: SQLite's driver keeps 128 prepared, and the
+    # main process of a bulk load grew with every one of them.
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("statements kept prepared by their text are SQLite's driver's")
+    lengths = []
+
+    def note_in_lists(conn, cursor, statement, parameters, context, executemany):
+        lengths.extend(match.group(1).count(",") + 1 for match in IN_LIST.finditer(statement))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", note_in_lists)
+    try:
+        for size in range(3, 10):
+            # Each chunk shares a phone with the one before: candidates, members, rebuilds.
+            records = [make_customer(source="web_shop", source_key=f"c-{size}-{n}",
+                                     email=f"u{size}.{n}@example.ru",
+                                     phone=f"+7 912 000-{size + n % 2:02d}-{n:02d}")
+                       for n in range(size)]
+            assert push(session, web_shop, records, clock).counts["created"] == size
+            changed = [dict(record, first_name="Ольга") for record in records]
+            assert push(session, web_shop, changed, clock).counts["updated"] == size
+    finally:
+        event.remove(engine, "before_cursor_execute", note_in_lists)
+    assert len(lengths) > 20
+    assert {length for length in lengths if padded_length(length) != length} == set()
