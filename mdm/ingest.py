@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from mdm import golden, matcher, resolve
 from mdm.models import MATCHED_ENTITY_TYPES, Source, SourceRecord, SourceRecordVersion
 from mdm.records import schema_for, validate_record
+from mdm.sources import SourceRef
 from mdm.store import erasure as erasure_store
 from mdm.store import stored_keys
 from mdm.store.insert_batch import InsertBatch, batch_for
@@ -93,7 +94,7 @@ def prepare_records(entity_type: str, source_name: str, raw_records: Iterable[An
     return prepared
 
 
-def ingest_records(session: Session, source: Source, entity_type: str,
+def ingest_records(session: Session, source: Source | SourceRef, entity_type: str,
                    raw_records: Iterable[Any], *, now: dt.datetime,
                    first_index: int = 0) -> IngestSummary:
     """Store a chunk of raw records of one source and type, then resolve golden records.
@@ -105,7 +106,7 @@ def ingest_records(session: Session, source: Source, entity_type: str,
     return ingest_prepared(session, source, entity_type, prepared, now=now)
 
 
-def ingest_prepared(session: Session, source: Source, entity_type: str,
+def ingest_prepared(session: Session, source: Source | SourceRef, entity_type: str,
                     prepared: Iterable[PreparedRecord], *, now: dt.datetime) -> IngestSummary:
     """`ingest_records` for records already through `prepare_records` (by `source`)."""
     schema_for(entity_type)
@@ -133,7 +134,7 @@ def ingest_prepared(session: Session, source: Source, entity_type: str,
     return summary
 
 
-def _refuse_erased(session: Session, source: Source, entity_type: str,
+def _refuse_erased(session: Session, source: Source | SourceRef, entity_type: str,
                    incoming: dict[str, PreparedRecord]) -> stored_keys.StoredKeys:
     """Reject the records whose source key was erased (GDPR) and not re-admitted.
 
@@ -184,7 +185,7 @@ def parse_timestamp(text: str | None) -> dt.datetime | None:
     return value.astimezone(dt.UTC)
 
 
-def _store(session: Session, source: Source, entity_type: str,
+def _store(session: Session, source: Source | SourceRef, entity_type: str,
            incoming: dict[str, PreparedRecord], existing: dict[str, tuple], now: dt.datetime,
            batch: InsertBatch) -> list[resolve.ChangedRecord]:
     new_rows, new_versions, updates, changed = [], [], [], []

@@ -6,6 +6,7 @@ import re
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, select
@@ -70,32 +71,67 @@ def list_sources(session: Session) -> list[Source]:
     return list(session.scalars(select(Source).order_by(Source.name)))
 
 
-# Trust ranks feed every survivorship run; they change rarely, so each process keeps them.
-# A change flushed in this process clears the cache at once; another process's change is
-# seen within TRUST_CACHE_SECONDS.
+@dataclass(frozen=True)
+class SourceRef:
+    """What ingestion needs of a source: its id and name (neither ever changes)."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class _Known:
+    read_at: float
+    refs: dict[str, SourceRef]
+    trust: dict[str, dict[str, Any]]
+
+
+# Trust ranks feed every survivorship run and every pushed record names its source; both change
+# rarely, so each process keeps them. A change flushed in this process clears the cache at
+# once; another process's change of trust is seen within TRUST_CACHE_SECONDS.
 TRUST_CACHE_SECONDS = 30.0
-_trust_cache: dict[str, tuple[float, dict[str, dict[str, Any]]]] = {}
+_known_cache: dict[str, _Known] = {}
 _trust_lock = threading.Lock()
+
+
+def _known_sources(session: Session, *, fresh: bool = False) -> _Known:
+    bind_key = str(session.get_bind().url)
+    with _trust_lock:
+        cached = _known_cache.get(bind_key)
+    if not fresh and cached is not None and (
+            time.monotonic() - cached.read_at < TRUST_CACHE_SECONDS):
+        return cached
+    rows = session.execute(select(Source.id, Source.name, Source.trust)).all()
+    known = _Known(time.monotonic(), {name: SourceRef(id_, name) for id_, name, _ in rows},
+                   {name: dict(ranks or {}) for _, name, ranks in rows})
+    with _trust_lock:
+        _known_cache[bind_key] = known
+    return known
 
 
 def trust_by_source(session: Session) -> Mapping[str, dict[str, Any]]:
     """Return each source's trust ranks by source name, from this process's short-lived cache."""
-    bind_key = str(session.get_bind().url)
-    with _trust_lock:
-        cached = _trust_cache.get(bind_key)
-    if cached is not None and time.monotonic() - cached[0] < TRUST_CACHE_SECONDS:
-        return cached[1]
-    trust = {name: dict(ranks or {}) for name, ranks in
-             session.execute(select(Source.name, Source.trust))}
-    with _trust_lock:
-        _trust_cache[bind_key] = (time.monotonic(), trust)
-    return trust
+    return _known_sources(session).trust
+
+
+def pushing_source(session: Session, name: str) -> SourceRef:
+    """The id and name of the source called `name`, from this process's cache when it is there.
+
+    A name not in the cache is looked up again (a source added since); UnknownSourceError when
+    there is none.
+    """
+    found = _known_sources(session).refs.get(name)
+    if found is None:
+        found = _known_sources(session, fresh=True).refs.get(name)
+    if found is None:
+        raise UnknownSourceError(f"unknown source {name!r}; add it with `mdm sources add {name}`")
+    return found
 
 
 def forget_trust() -> None:
-    """Empty the trust cache of this process (the next survivorship run reads the table)."""
+    """Empty this process's cache of sources (the next survivorship run or push reads the table)."""
     with _trust_lock:
-        _trust_cache.clear()
+        _known_cache.clear()
 
 
 @event.listens_for(Session, "after_flush")

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from mdm import create_app, normalise_database_url
+from mdm import create_app, normalise_database_url, sources
 from mdm.database import upgrade
 from mdm.extensions import db
 from mdm.models import Base
@@ -42,6 +42,7 @@ def app(database_url, tmp_path):
     with app.app_context():
         db.session.remove()
         clean_tables(db.engine)
+        sources.forget_trust()  # the rows it cached are gone, behind every session's back
         db.engine.dispose()
 
 

@@ -18,7 +18,7 @@ from mdm.extensions import db
 from mdm.keys import require_scope
 from mdm.models import utcnow
 from mdm.records import schema_for
-from mdm.sources import get_source
+from mdm.sources import pushing_source
 
 blp = Blueprint("records", __name__, description="Push source records from channel systems.")
 
@@ -53,7 +53,7 @@ class RecordRejectedError(MdmError):
 def push_records(source: str, entity_type: str):
     """Store one record or a batch (a JSON array) and answer per record."""
     principal = current_principal("push")
-    source_row = get_source(db.session, source)
+    source_row = pushing_source(db.session, source)
     require_scope(principal, "push", source)
     schema_for(entity_type)
     body, single = _read_body()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 import pytest
 from sqlalchemy import select
 
-from mdm import keys
+from mdm import keys, sources
 from mdm.extensions import db
-from mdm.models import Base
+from mdm.models import Base, GoldenRecord
 from tests.factories import add_source_with_key, make_customer
 
 URL = "/api/v1/sources/web_shop/customer"
@@ -196,3 +197,35 @@ def test_text_no_database_can_store_is_rejected_per_record(client, push_key, tex
     assert [r["outcome"] for r in results] == ["rejected", "rejected", "created"]
     assert "first_name" in results[0]["errors"]
     assert "address.city" in results[1]["errors"]
+
+
+def golden_first_name(app, golden_id: str) -> str:
+    with app.app_context():
+        return db.session.get(GoldenRecord, uuid.UUID(golden_id)).attributes["first_name"]
+
+
+def test_a_source_added_after_a_push_takes_pushes_at_once(client, push_key, app):
+    assert client.post(URL, json=make_customer(), headers=auth(push_key)).status_code == 200
+    with app.app_context():
+        pos_key = add_source_with_key("pos_store")
+    response = client.post("/api/v1/sources/pos_store/customer",
+                           json=make_customer(source_key="pos-1"), headers=auth(pos_key))
+    assert response.status_code == 200, response.get_data(as_text=True)
+
+
+def test_a_trust_change_decides_the_golden_record_of_the_next_push(client, push_key, other_key,
+                                                                    app):
+    pos_url = "/api/v1/sources/pos_store/customer"
+    client.post(URL, json=make_customer(first_name="Юлия"), headers=auth(push_key))
+    pushed = client.post(pos_url, json=make_customer(source_key="pos-1", first_name="Юля"),
+                         headers=auth(other_key)).get_json()
+    golden_id = pushed["results"][0]["golden_id"]
+    assert golden_first_name(app, golden_id) == "Юлия"  # the web shop is trusted more
+    with app.app_context():
+        sources.update_source(db.session, "pos_store", trust={"*": 9}, description="",
+                              actor="cli")
+        db.session.commit()
+    client.post(pos_url, json=make_customer(source_key="pos-1", first_name="Юля",
+                                            updated_at="2026-11-02T10:00:00+03:00"),
+                headers=auth(other_key))
+    assert golden_first_name(app, golden_id) == "Юля"
