@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +126,7 @@ def match_changed(session: Session, entity_type: str, changed: list[ChangedRecor
                for record_id in others if record_id in candidates.golden_ids}
     current.update(store.golden_ids_of_records(session, [r.record_id for r in changed
                                                          if not r.is_new]))
-    state, created = _seed_state(session, current)
+    state, created = _seed_state(session, current, candidates.members)
     explained: dict[frozenset[str], Any] = {}
     run = MatchRun(entity_type, model, views, candidates.shared, current, state,
                    _score(entity_type, views, candidates.shared, model, explained), created,
@@ -149,23 +149,27 @@ _MEMBERS = (select(_xref.c.golden_id, _xref.c.source_record_id, _goldens.c.creat
             .where(_xref.c.golden_id.in_(bindparam("golden_ids", expanding=True))))
 
 
-def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID]
+def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID],
+                known_members: Iterable[tuple] | None = None
                 ) -> tuple[ClusterState, dict[uuid.UUID, dt.datetime]]:
     """Clusters = the candidates' golden records with all their members; not-a-match vetoes.
 
     Seeded oldest first, so a record linked equally to two golden records joins the older.
-    Also returns when each of those golden records was created.
+    Also returns when each of those golden records was created. `known_members` (rows of
+    `_MEMBERS`, read with the candidates) spares reading the golden records they cover.
     """
     members: dict[str, list[str]] = defaultdict(list)
     created: dict[uuid.UUID, dt.datetime] = {}
     constrained = False
-    golden_ids = sorted(set(current.values()), key=str)
+    wanted = set(current.values())
+    known = [row for row in known_members or () if row[0] in wanted]
+    golden_ids = sorted(wanted - {row[0] for row in known}, key=str)
     for part in padded_chunks(golden_ids, 500):
-        rows = session.execute(_MEMBERS, {"golden_ids": part})
-        for golden_id, record_id, created_at, has_pair in rows:
-            members[str(golden_id)].append(str(record_id))
-            created[golden_id] = created_at
-            constrained = constrained or has_pair
+        known.extend(session.execute(_MEMBERS, {"golden_ids": part}))
+    for golden_id, record_id, created_at, has_pair in known:
+        members[str(golden_id)].append(str(record_id))
+        created[golden_id] = created_at
+        constrained = constrained or has_pair
     seen = {r for ids in members.values() for r in ids}
     everyone = seen | {str(r) for r in current}
     # Not-a-match pairs are a steward's rare decisions: read them only when a member has one

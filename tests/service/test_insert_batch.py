@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from mdm import ingest, sources
-from mdm.models import Event, SourceRecord, SourceRecordVersion
+from mdm.models import Event, SourceRecord, SourceRecordVersion, Xref
 from mdm.store.insert_batch import FOLD_MAX_RECORDS, InsertBatch, batch_for
 from tests.factories import make_customer
 
@@ -110,6 +110,24 @@ def test_a_new_record_costs_three_statements_on_postgresql(session, clock):
                               [make_customer(source_key="yulia-web")], now=clock())
     # Stored and erased keys with the active model's version; the two writes above.
     assert len(statements.seen) == 3, [s[:50] for s in statements.seen]
+
+
+def test_a_new_record_with_a_candidate_costs_three_statements_on_postgresql(session, clock):
+    only_on_postgresql(session)
+    web_shop = sources.add_source(session, "web_shop")
+    ingest.ingest_records(session, web_shop, "customer", [make_customer(source_key="yulia-web")],
+                          now=clock())
+    session.commit()
+    web_shop = sources.pushing_source(session, "web_shop")  # as the API finds it
+    # Пётр lives at Юлия's address and shares nothing else: a candidate, kept apart.
+    pyotr = make_customer(source_key="pyotr-web", first_name="Пётр", last_name="Сидоров",
+                          middle_name="Ильич", email="p.sidorov@example.ru",
+                          phone="+7 916 000-11-22", loyalty_card="7700999888")
+    with Statements(session.get_bind()) as statements:
+        summary = ingest.ingest_records(session, web_shop, "customer", [pyotr], now=clock())
+    # The candidate's golden record and its members come with the lookup.
+    assert len(statements.seen) == 3, [s[:50] for s in statements.seen]
+    assert summary.outcomes[0].golden_id != str(session.scalar(select(Xref.golden_id)))
 
 
 def test_only_small_chunks_on_postgresql_are_folded(session):

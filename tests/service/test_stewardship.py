@@ -348,3 +348,21 @@ def test_golden_not_a_match_refuses_one_record_or_a_merged_away_one(session, two
     with pytest.raises(NotFoundError):
         stewardship.mark_golden_not_a_match(session, older, uuid.uuid4(), actor=STEWARD,
                                             now=clock())
+
+
+def test_a_record_joining_one_side_of_a_not_a_match_pair_leaves_the_other_to_review(
+        session, channels, clock):
+    # Read with the candidates on PostgreSQL (one statement with the lookup), apart on SQLite.
+    push(session, channels["web_shop"], [yulia(), yulia(source_key="yulia-app")], clock)
+    split = stewardship.mark_not_a_match(session, record_id(session, "yulia-web"),
+                                         record_id(session, "yulia-app"), actor=STEWARD,
+                                         now=clock.advance(minutes=5))  # the newer golden
+    session.commit()
+    clock.advance(hours=1)
+    joined = push(session, channels["pos_store"], [yulia(source_key="yulia-pos")], clock)
+    assert joined["yulia-pos"] == golden_of(session, "yulia-web") != split[0]
+    assert golden_of(session, "yulia-app") == split[0]
+    tasks = session.execute(select(ReviewTask.left_record_id, ReviewTask.right_record_id)
+                            .where(ReviewTask.status == "open")).all()
+    assert {frozenset(task) for task in tasks} == {
+        frozenset((record_id(session, "yulia-pos"), record_id(session, "yulia-app")))}
