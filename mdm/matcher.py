@@ -56,6 +56,7 @@ from mdm.models import (
     SourceRecord,
     Xref,
 )
+from mdm.store import execute
 from mdm.store.in_lists import padded, padded_chunks
 from mdm.store.insert_batch import InsertBatch, Read, or_immediate
 
@@ -262,13 +263,14 @@ def _candidate_rows(session: Session, entity_type: str, keys: list[str], model: 
     then the members of the holders' golden records follow: (None, record id, None, golden id,
     golden created_at, whether the record is in a not-a-match pair)."""
     if session.get_bind().dialect.name != "postgresql":
-        return session.execute(_candidates_statement(entity_type, model), {"keys": padded(keys)})
+        return execute(session, _candidates_statement(entity_type, model),
+                       {"keys": padded(keys)})
     parameters = {"entity_type": entity_type, "keys": keys, "own": own,
                   "block_limits": [model.block_limit(key_kind(key)) for key in keys],
                   "fingerprint": match_views.fingerprint(entity_type)}
     if batch is not None:
         return batch.flush(session, _BOUNDED_CANDIDATES_AND_MEMBERS, parameters)
-    return session.execute(_BOUNDED_CANDIDATES_ALONE, parameters)
+    return execute(session, _BOUNDED_CANDIDATES_ALONE, parameters)
 
 
 # On PostgreSQL each key's holders are counted only up to its limit + 1: counting every holder

@@ -33,6 +33,7 @@ from matching.model import MatchModel
 from mdm import golden, match_views, matcher
 from mdm.models import GoldenRecord, MatchDecision, SourceRecord, Xref
 from mdm.models import ReviewTask as ReviewTaskRow
+from mdm.store import execute
 from mdm.store import golden_state as store
 from mdm.store.in_lists import padded_chunks
 from mdm.store.insert_batch import InsertBatch, or_immediate
@@ -165,7 +166,7 @@ def _seed_state(session: Session, current: Mapping[uuid.UUID, uuid.UUID],
     known = [row for row in known_members or () if row[0] in wanted]
     golden_ids = sorted(wanted - {row[0] for row in known}, key=str)
     for part in padded_chunks(golden_ids, 500):
-        known.extend(session.execute(_MEMBERS, {"golden_ids": part}))
+        known.extend(execute(session, _MEMBERS, {"golden_ids": part}))
     for golden_id, record_id, created_at, has_pair in known:
         members[str(golden_id)].append(str(record_id))
         created[golden_id] = created_at
@@ -411,6 +412,6 @@ def _open_review_pairs(session: Session, record_ids: set[str]) -> set[frozenset[
     ids = [uuid.UUID(r) for r in record_ids]
     found = set()
     for part in padded_chunks(ids, 500):
-        rows = session.execute(_OPEN_TASKS, {"ids": part})
+        rows = execute(session, _OPEN_TASKS, {"ids": part})
         found.update(frozenset((str(left), str(right))) for left, right in rows)
     return found

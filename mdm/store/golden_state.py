@@ -21,6 +21,7 @@ from golden_records.types import GoldenRecord, GoldenState, MemberRecord, Pin, l
 from mdm.errors import NotFoundError, StaleVersionError
 from mdm.models import GoldenRecord as GoldenRow
 from mdm.models import GoldenRecordVersion, NotAMatchPair, Source, SourceRecord, Xref
+from mdm.store import execute
 from mdm.store.in_lists import padded_chunks
 from mdm.store.insert_batch import InsertBatch, or_immediate
 
@@ -77,7 +78,7 @@ def load_records(session: Session, golden_ids: Iterable[str | uuid.UUID], *,
     found: dict[str, GoldenRecord] = {}
     for part in _chunks(ids):
         # Plain rows, not ORM objects: no identity map to fill or refresh, and no search_text.
-        for row in session.execute(_READ_LOCKED if lock else _READ, {"ids": part}):
+        for row in execute(session, _READ_LOCKED if lock else _READ, {"ids": part}):
             found[str(row.id)] = record_from_row(row)
     return found
 
@@ -109,7 +110,7 @@ def member_rows(session: Session, golden_ids: Iterable[uuid.UUID], *,
     query = _MEMBERS_FLAGGED if flag_not_a_match else _MEMBERS
     rows = []
     for part in _chunks(list(golden_ids)):
-        rows.extend(session.execute(query, {"ids": part}))
+        rows.extend(execute(session, query, {"ids": part}))
     return [(golden_id, source, key, record_id, payload, updated_at or received_at, *flag)
             for golden_id, source, key, record_id, payload, updated_at, received_at, *flag
             in rows]
@@ -317,7 +318,7 @@ def not_a_match_pairs(session: Session, record_ids: Iterable[str | uuid.UUID]
     ids = sorted({as_uuid(r) for r in record_ids}, key=str)
     pairs: set[tuple[str, str]] = set()
     for part in _chunks(ids):
-        rows = session.execute(_NOT_A_MATCH, {"ids": part})
+        rows = execute(session, _NOT_A_MATCH, {"ids": part})
         pairs.update((str(left), str(right)) for left, right in rows)
     return pairs
 
@@ -332,7 +333,7 @@ def golden_ids_of_records(session: Session, record_ids: Iterable[uuid.UUID]
     """Return record id → current golden id, through the xref."""
     found: dict[uuid.UUID, uuid.UUID] = {}
     for part in _chunks(list(record_ids)):
-        found.update(session.execute(_GOLDEN_IDS, {"ids": part}).all())
+        found.update(execute(session, _GOLDEN_IDS, {"ids": part}).all())
     return found
 
 

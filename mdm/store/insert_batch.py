@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
-from mdm.store import bulk
+from mdm.store import bulk, execute
 
 # Above this many records a chunk's rows go table by table: `mdm ingest`'s executemany
 # inserts of a thousand records are not a round-trip count problem.
@@ -101,7 +101,7 @@ class InsertBatch:
         values = {**(parameters or {}), **{f"rows_{n}": json_rows(rows)
                                            for n, rows in enumerate(self.pending.values())}}
         self.pending = {}
-        return session.execute(_statement(shape, read), values)
+        return execute(session, _statement(shape, read), values)
 
 
 def or_immediate(batch: InsertBatch | None) -> InsertBatch:

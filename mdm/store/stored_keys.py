@@ -13,6 +13,7 @@ from sqlalchemy import Integer, String, Uuid, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from mdm.models import ErasedSourceKey, SourceRecord
+from mdm.store import execute
 from mdm.store.in_lists import padded
 
 
@@ -59,11 +60,11 @@ def read_source_keys(session: Session, source_id: int, entity_type: str, keys: l
                   "hashes": hashes}
     if session.get_bind().dialect.name != "postgresql":
         parameters.update(keys=padded(keys), hashes=padded(hashes))
-        erased = set(session.execute(_ERASED, parameters).scalars()) if hashes else set()
-        rows = session.execute(_EXISTING, parameters) if keys else ()
+        erased = set(execute(session, _ERASED, parameters).scalars()) if hashes else set()
+        rows = execute(session, _EXISTING, parameters) if keys else ()
         return StoredKeys(erased, {row[0]: tuple(row[1:]) for row in rows})
     erased, existing, active_model = set(), {}, None
-    for kind, name, *row in session.execute(_BOTH, parameters):
+    for kind, name, *row in execute(session, _BOTH, parameters):
         if kind == "record":
             existing[name] = tuple(row)
         elif kind == "erased":
